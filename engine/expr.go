@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/compute"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/arrow/scalar"
+)
+
+// Expr is a physical expression evaluated a batch at a time.
+type Expr interface {
+	// Type is the Arrow type of the result.
+	Type() arrow.DataType
+	// Eval evaluates the expression over rec. The result is an array of
+	// rec.NumRows() values or a scalar standing for that many equal values;
+	// the caller releases it. ctx carries the allocator (compute.WithAllocator).
+	Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error)
+	// String renders the expression for EXPLAIN.
+	String() string
+}
+
+// Col is a column of the input batch.
+type Col struct {
+	Index int
+	Name  string
+	T     arrow.DataType
+}
+
+// Type implements Expr.
+func (c *Col) Type() arrow.DataType { return c.T }
+
+// String implements Expr.
+func (c *Col) String() string { return c.Name }
+
+// Eval implements Expr.
+func (c *Col) Eval(_ context.Context, rec arrow.Record) (compute.Datum, error) {
+	return compute.NewDatum(rec.Column(c.Index)), nil
+}
+
+// Lit is a constant.
+type Lit struct {
+	Value scalar.Scalar
+}
+
+// Type implements Expr.
+func (l *Lit) Type() arrow.DataType { return l.Value.DataType() }
+
+// String implements Expr.
+func (l *Lit) String() string {
+	if !l.Value.IsValid() {
+		return "NULL"
+	}
+	if s, ok := l.Value.(*scalar.String); ok {
+		return "'" + strings.ReplaceAll(string(s.Value.Bytes()), "'", "''") + "'"
+	}
+	return l.Value.String()
+}
+
+// Eval implements Expr.
+func (l *Lit) Eval(context.Context, arrow.Record) (compute.Datum, error) {
+	return compute.NewDatum(l.Value), nil
+}
+
+// Call applies an Arrow compute function (such as "equal", "add" or
+// "and_kleene") to its arguments.
+type Call struct {
+	Fn   string
+	Args []Expr
+	T    arrow.DataType
+	// Infix, when set, is the operator String uses between two arguments.
+	Infix string
+}
+
+// Type implements Expr.
+func (c *Call) Type() arrow.DataType { return c.T }
+
+// String implements Expr.
+func (c *Call) String() string {
+	if c.Infix != "" && len(c.Args) == 2 {
+		return "(" + c.Args[0].String() + " " + c.Infix + " " + c.Args[1].String() + ")"
+	}
+	parts := make([]string, len(c.Args))
+	for i, a := range c.Args {
+		parts[i] = a.String()
+	}
+	return c.Fn + "(" + strings.Join(parts, ", ") + ")"
+}
+
+// Eval implements Expr.
+func (c *Call) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error) {
+	args, err := evalAll(ctx, c.Args, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseAll(args)
+	out, err := compute.CallFunction(ctx, c.Fn, nil, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.String(), err)
+	}
+	return out, nil
+}
+
+func evalAll(ctx context.Context, exprs []Expr, rec arrow.Record) ([]compute.Datum, error) {
+	out := make([]compute.Datum, 0, len(exprs))
+	for _, e := range exprs {
+		d, err := e.Eval(ctx, rec)
+		if err != nil {
+			releaseAll(out)
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func releaseAll(ds []compute.Datum) {
+	for _, d := range ds {
+		d.Release()
+	}
+}
+
+// Cast converts its operand to T with Arrow's safe cast (overflow and
+// truncation are errors).
+type Cast struct {
+	X Expr
+	T arrow.DataType
+}
+
+// Type implements Expr.
+func (c *Cast) Type() arrow.DataType { return c.T }
+
+// String implements Expr.
+func (c *Cast) String() string { return fmt.Sprintf("CAST(%s AS %s)", c.X, c.T) }
+
+// Eval implements Expr.
+func (c *Cast) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error) {
+	d, err := c.X.Eval(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Release()
+	if arrow.TypeEqual(d.(compute.ArrayLikeDatum).Type(), c.T) {
+		return cloneDatum(d), nil
+	}
+	out, err := compute.CastDatum(ctx, d, compute.SafeCastOptions(c.T))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.String(), err)
+	}
+	return out, nil
+}
+
+func cloneDatum(d compute.Datum) compute.Datum {
+	switch d := d.(type) {
+	case *compute.ArrayDatum:
+		return compute.NewDatum(d.MakeArray())
+	case *compute.ScalarDatum:
+		return compute.NewDatum(d.Value)
+	}
+	return d
+}
+
+// IsNull tests for NULL (or for non-NULL when Not is set). Its result is
+// never NULL.
+type IsNull struct {
+	X   Expr
+	Not bool
+}
+
+// Type implements Expr.
+func (e *IsNull) Type() arrow.DataType { return arrow.FixedWidthTypes.Boolean }
+
+// String implements Expr.
+func (e *IsNull) String() string {
+	if e.Not {
+		return e.X.String() + " IS NOT NULL"
+	}
+	return e.X.String() + " IS NULL"
+}
+
+// Eval implements Expr.
+func (e *IsNull) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error) {
+	d, err := e.X.Eval(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Release()
+	switch d := d.(type) {
+	case *compute.ScalarDatum:
+		return compute.NewDatum(scalar.NewBooleanScalar(d.Value.IsValid() == e.Not)), nil
+	case *compute.ArrayDatum:
+		arr := d.MakeArray()
+		defer arr.Release()
+		b := array.NewBooleanBuilder(compute.GetAllocator(ctx))
+		defer b.Release()
+		n := arr.Len()
+		b.Resize(n)
+		for i := 0; i < n; i++ {
+			b.UnsafeAppend(arr.IsNull(i) != e.Not)
+		}
+		return compute.NewDatum(b.NewArray()), nil
+	}
+	return nil, fmt.Errorf("engine: IS NULL over %s", d.Kind())
+}
+
+// broadcast turns a datum into an array of n values.
+func broadcast(mem memory.Allocator, d compute.Datum, n int) (arrow.Array, error) {
+	switch d := d.(type) {
+	case *compute.ArrayDatum:
+		return d.MakeArray(), nil
+	case *compute.ScalarDatum:
+		return scalar.MakeArrayFromScalar(d.Value, n, mem)
+	}
+	return nil, fmt.Errorf("engine: cannot make an array of %s", d.Kind())
+}

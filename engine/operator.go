@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// DefaultBatchSize is the number of rows operators aim for in the batches
+// they build themselves.
+const DefaultBatchSize = 64 * 1024
+
+// Exec holds what a running query needs besides its plan.
+type Exec struct {
+	// Mem allocates every buffer the query creates. Nil means
+	// memory.DefaultAllocator.
+	Mem memory.Allocator
+	// Parallelism bounds the goroutines an operator may use. Zero means
+	// runtime.GOMAXPROCS(0).
+	Parallelism int
+	// BatchSize is the number of rows operators aim for when they build
+	// batches. Zero means DefaultBatchSize.
+	BatchSize int
+}
+
+func (x *Exec) mem() memory.Allocator {
+	if x == nil || x.Mem == nil {
+		return memory.DefaultAllocator
+	}
+	return x.Mem
+}
+
+func (x *Exec) parallelism() int {
+	if x == nil || x.Parallelism <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return x.Parallelism
+}
+
+func (x *Exec) batchSize() int {
+	if x == nil || x.BatchSize <= 0 {
+		return DefaultBatchSize
+	}
+	return x.BatchSize
+}
+
+// Operator is a node of a physical plan. An Operator is a description: it
+// holds no running state and may be opened any number of times, also
+// concurrently.
+type Operator interface {
+	// Schema is the schema of every batch the operator's streams yield.
+	Schema() *arrow.Schema
+	// Open starts the operator. Work started in the background stops when
+	// ctx is done or the stream is closed.
+	Open(ctx context.Context, x *Exec) (Stream, error)
+	// Describe says in one line what the operator does, for EXPLAIN.
+	Describe() string
+	// Children returns the operator's inputs.
+	Children() []Operator
+}
+
+// Stream yields the batches of an opened Operator.
+type Stream interface {
+	// Next returns the next batch, which the caller owns and must release,
+	// or io.EOF after the last one. Batches may have zero rows only when the
+	// schema has zero columns.
+	Next() (arrow.Record, error)
+	// Close stops the stream and releases what it holds. It is safe to call
+	// more than once and after Next has failed.
+	Close() error
+}
+
+// Run opens op and returns its batches as an array.RecordReader. The reader
+// must be released; releasing it before the end stops the query.
+func Run(ctx context.Context, op Operator, x *Exec) (array.RecordReader, error) {
+	s, err := op.Open(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	return &reader{schema: op.Schema(), s: s, refs: 1}, nil
+}
+
+// reader adapts a Stream to array.RecordReader.
+type reader struct {
+	schema *arrow.Schema
+	s      Stream
+	cur    arrow.Record
+	err    error
+	done   bool
+	refs   int64
+}
+
+func (r *reader) Retain() { r.refs++ }
+
+func (r *reader) Release() {
+	r.refs--
+	if r.refs > 0 {
+		return
+	}
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.s != nil {
+		r.s.Close()
+		r.s = nil
+	}
+}
+
+func (r *reader) Schema() *arrow.Schema { return r.schema }
+
+func (r *reader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.done || r.s == nil {
+		return false
+	}
+	rec, err := r.s.Next()
+	if err != nil {
+		r.done = true
+		if !errors.Is(err, io.EOF) {
+			r.err = err
+		}
+		if cerr := r.s.Close(); cerr != nil && r.err == nil {
+			r.err = cerr
+		}
+		return false
+	}
+	r.cur = rec
+	return true
+}
+
+func (r *reader) Record() arrow.Record { return r.cur }
+
+func (r *reader) Err() error { return r.err }
