@@ -102,6 +102,16 @@ func (c *Call) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.String(), err)
 	}
+	// Kernels pick their own result type (decimal precision, for one); the
+	// plan promised T.
+	if got := out.(compute.ArrayLikeDatum).Type(); !arrow.TypeEqual(got, c.T) {
+		defer out.Release()
+		cast, err := compute.CastDatum(ctx, out, compute.SafeCastOptions(c.T))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.String(), err)
+		}
+		return cast, nil
+	}
 	return out, nil
 }
 

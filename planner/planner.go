@@ -1,0 +1,140 @@
+// Package planner turns SQL text into a physical plan the engine runs.
+//
+// A statement goes through a small token-level front end (which reads the
+// project::fg_version names and EXPLAIN that the SQL parser cannot), the
+// parser (xwb1989/sqlparser, behind parse.go), a binder that resolves names
+// through the catalog and types every expression, rewrite rules over the
+// logical plan (predicate pushdown through joins into scans, join-key
+// extraction, projection pruning), and lowering to engine operators, with
+// scans planned by the feature group's source.
+package planner
+
+import (
+	"context"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/hopsql/hopsql/catalog"
+	"github.com/hopsql/hopsql/engine"
+)
+
+// Planner plans statements for the session its catalog is bound to. It is
+// safe for concurrent use.
+type Planner struct {
+	cat *catalog.Catalog
+}
+
+// New returns a planner over cat.
+func New(cat *catalog.Catalog) *Planner { return &Planner{cat: cat} }
+
+// Plan is a planned statement, ready to run any number of times.
+type Plan struct {
+	root engine.Operator
+	// explain is set for EXPLAIN statements: running the plan yields its
+	// text instead of its rows.
+	explain bool
+}
+
+// explainSchema is the schema of EXPLAIN's result: one line of the plan a
+// row.
+var explainSchema = arrow.NewSchema([]arrow.Field{{Name: "plan", Type: arrow.BinaryTypes.String}}, nil)
+
+// Plan parses and plans one SQL statement. Planning reads metadata (the
+// catalog, file footers) but no rows.
+func (p *Planner) Plan(ctx context.Context, sql string) (*Plan, error) {
+	src, err := prepare(sql)
+	if err != nil {
+		return nil, err
+	}
+	if src.analyze {
+		return nil, src.errorf("analyze", ErrNotSupported, "EXPLAIN ANALYZE")
+	}
+	stmt, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	b := &binder{ctx: ctx, cat: p.cat, src: src}
+	logical, err := b.bindQuery(stmt)
+	if err != nil {
+		return nil, err
+	}
+	if logical, err = pushDown(logical, nil); err != nil {
+		return nil, err
+	}
+	prune(logical, map[int]bool{})
+	pb := &physicalBuilder{ctx: ctx, src: src}
+	phys, err := pb.lower(logical)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{root: phys.op, explain: src.explain}, nil
+}
+
+// Schema is the schema of the plan's result.
+func (p *Plan) Schema() *arrow.Schema {
+	if p.explain {
+		return explainSchema
+	}
+	return p.root.Schema()
+}
+
+// IsExplain reports whether the statement was an EXPLAIN.
+func (p *Plan) IsExplain() bool { return p.explain }
+
+// Run starts the plan. The reader streams the result and must be released;
+// releasing it early, or cancelling ctx, stops the query.
+func (p *Plan) Run(ctx context.Context, x *engine.Exec) (array.RecordReader, error) {
+	if !p.explain {
+		return engine.Run(ctx, p.root, x)
+	}
+	mem := memory.DefaultAllocator
+	if x != nil && x.Mem != nil {
+		mem = x.Mem
+	}
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	for _, line := range strings.Split(strings.TrimRight(p.Explain(), "\n"), "\n") {
+		b.Append(line)
+	}
+	col := b.NewArray()
+	defer col.Release()
+	rec := array.NewRecord(explainSchema, []arrow.Array{col}, int64(col.Len()))
+	defer rec.Release()
+	return array.NewRecordReader(explainSchema, []arrow.Record{rec})
+}
+
+// Explain renders the physical plan as an indented tree, with what each
+// scan reads and which filters it was offered.
+func (p *Plan) Explain() string {
+	var b strings.Builder
+	explainOp(&b, p.root, "", "")
+	return b.String()
+}
+
+func explainOp(b *strings.Builder, op engine.Operator, first, rest string) {
+	desc := op.Describe()
+	var details []string
+	if s, ok := op.(*engine.Scan); ok {
+		desc = "Scan " + s.Table
+		details = s.Details
+	}
+	b.WriteString(first + desc + "\n")
+	kids := op.Children()
+	for _, d := range details {
+		pad := "   "
+		if len(kids) > 0 {
+			pad = "│  "
+		}
+		b.WriteString(rest + pad + d + "\n")
+	}
+	for i, k := range kids {
+		if i == len(kids)-1 {
+			explainOp(b, k, rest+"└─ ", rest+"   ")
+		} else {
+			explainOp(b, k, rest+"├─ ", rest+"│  ")
+		}
+	}
+}
