@@ -119,8 +119,8 @@ func TestHashJoinMatchesNestedLoop(t *testing.T) {
 					}
 				}()
 				j := &HashJoin{
-					Probe: &Values{Out: kvSchema, Records: probeRecs},
-					Build: &Values{Out: kvSchema, Records: buildRecs},
+					Probe:     &Values{Out: kvSchema, Records: probeRecs},
+					Build:     &Values{Out: kvSchema, Records: buildRecs},
 					ProbeKeys: []int{0}, BuildKeys: []int{0}, Type: jt,
 					Out: JoinOutput(kvSchema, kvSchema, jt),
 				}
@@ -161,8 +161,8 @@ func TestHashJoinEmptyBuild(t *testing.T) {
 	defer probe.Release()
 	for jt, want := range map[JoinType]int{InnerJoin: 0, LeftJoin: 2} {
 		j := &HashJoin{
-			Probe: &Values{Out: kvSchema, Records: []arrow.Record{probe}},
-			Build: &Values{Out: kvSchema},
+			Probe:     &Values{Out: kvSchema, Records: []arrow.Record{probe}},
+			Build:     &Values{Out: kvSchema},
 			ProbeKeys: []int{0}, BuildKeys: []int{0}, Type: jt,
 			Out: JoinOutput(kvSchema, kvSchema, jt),
 		}
