@@ -208,7 +208,7 @@ func prepare(sql string) (*source, error) {
 			return nil, (&SyntaxError{Pos: t.start, Msg: "\"::\" joins a project and a feature group: write project::fg_version"}).locate(sql)
 		}
 		l, r := toks[sig[k-1]], toks[sig[k+1]]
-		if !isName(l) || !isName(r) {
+		if !isName(l, sql) || !isName(r, sql) {
 			return nil, (&SyntaxError{Pos: t.start, Msg: "\"::\" joins a project and a feature group: write project::fg_version (for a cast, use CAST(x AS type))"}).locate(sql)
 		}
 		// Merge l :: r, dropping any space between them.
@@ -233,7 +233,29 @@ func prepare(sql string) (*source, error) {
 	return src, nil
 }
 
-func isName(t token) bool { return t.kind == tokIdent || t.kind == tokQuoted }
+// isName reports whether t can be half of a project::fg name: a quoted
+// identifier, or a bare word that is not a keyword that could stand there.
+func isName(t token, sql string) bool {
+	switch t.kind {
+	case tokQuoted:
+		return true
+	case tokIdent:
+		return !nameKeywords[strings.ToLower(t.text(sql))]
+	}
+	return false
+}
+
+// nameKeywords are the words that can stand right before or after a table
+// name, and so are never read as a project or feature group name.
+var nameKeywords = map[string]bool{
+	"select": true, "from": true, "join": true, "on": true, "using": true, "where": true,
+	"and": true, "or": true, "not": true, "as": true, "left": true, "right": true,
+	"inner": true, "outer": true, "cross": true, "natural": true, "straight_join": true,
+	"group": true, "order": true, "by": true, "having": true, "limit": true, "union": true,
+	"in": true, "is": true, "like": true, "between": true, "case": true, "when": true,
+	"then": true, "else": true, "end": true, "describe": true, "desc": true, "explain": true,
+	"table": true, "into": true, "update": true, "set": true, "exists": true, "distinct": true,
+}
 
 func nameText(t token, sql string) string {
 	if t.kind == tokQuoted {

@@ -28,6 +28,7 @@ func parse(src *source) (sqlparser.Statement, error) {
 	}
 	// The parser reports the offset just past the token it choked on.
 	pos, _ := strconv.Atoi(m[2])
+	pos = min(max(pos, 0), len(src.text))
 	near := m[3]
 	if near != "" && pos >= len(near) && strings.EqualFold(src.text[pos-len(near):pos], near) {
 		pos -= len(near)
