@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
 	"github.com/apache/arrow/go/v15/arrow/compute"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/arrow/scalar"
@@ -167,7 +168,9 @@ func (c *Cast) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error
 func cloneDatum(d compute.Datum) compute.Datum {
 	switch d := d.(type) {
 	case *compute.ArrayDatum:
-		return compute.NewDatum(d.MakeArray())
+		arr := d.MakeArray()
+		defer arr.Release()
+		return compute.NewDatum(arr)
 	case *compute.ScalarDatum:
 		return compute.NewDatum(d.Value)
 	}
@@ -212,7 +215,7 @@ func (e *IsNull) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, err
 		for i := 0; i < n; i++ {
 			b.UnsafeAppend(arr.IsNull(i) != e.Not)
 		}
-		return compute.NewDatum(b.NewArray()), nil
+		return datumOf(b.NewArray(), nil)
 	}
 	return nil, fmt.Errorf("engine: IS NULL over %s", d.Kind())
 }
@@ -226,4 +229,57 @@ func broadcast(mem memory.Allocator, d compute.Datum, n int) (arrow.Array, error
 		return scalar.MakeArrayFromScalar(d.Value, n, mem)
 	}
 	return nil, fmt.Errorf("engine: cannot make an array of %s", d.Kind())
+}
+
+// Not negates a boolean; NOT NULL is NULL.
+type Not struct{ X Expr }
+
+// Type implements Expr.
+func (e *Not) Type() arrow.DataType { return arrow.FixedWidthTypes.Boolean }
+
+// String implements Expr.
+func (e *Not) String() string { return "NOT " + e.X.String() }
+
+// Eval implements Expr.
+func (e *Not) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error) {
+	d, err := e.X.Eval(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Release()
+	switch d := d.(type) {
+	case *compute.ScalarDatum:
+		b, ok := d.Value.(*scalar.Boolean)
+		if !ok {
+			return nil, fmt.Errorf("engine: NOT of %s", d.Value.DataType())
+		}
+		if !b.IsValid() {
+			return compute.NewDatum(b), nil
+		}
+		return compute.NewDatum(scalar.NewBooleanScalar(!b.Value)), nil
+	case *compute.ArrayDatum:
+		arr := d.MakeArray()
+		defer arr.Release()
+		in, ok := arr.(*array.Boolean)
+		if !ok {
+			return nil, fmt.Errorf("engine: NOT of %s", arr.DataType())
+		}
+		mem := compute.GetAllocator(ctx)
+		n := in.Len()
+		values := memory.NewResizableBuffer(mem)
+		defer values.Release()
+		values.Resize(int(bitutil.BytesForBits(int64(n))))
+		bitutil.InvertBitmap(in.Data().Buffers()[1].Bytes(), in.Data().Offset(), n, values.Bytes(), 0)
+		var validity *memory.Buffer
+		if in.NullN() > 0 {
+			validity = memory.NewResizableBuffer(mem)
+			defer validity.Release()
+			validity.Resize(int(bitutil.BytesForBits(int64(n))))
+			bitutil.CopyBitmap(in.NullBitmapBytes(), in.Data().Offset(), n, validity.Bytes(), 0)
+		}
+		data := array.NewData(arrow.FixedWidthTypes.Boolean, n, []*memory.Buffer{validity, values}, nil, in.NullN(), 0)
+		defer data.Release()
+		return datumOf(array.MakeFromData(data), nil)
+	}
+	return nil, fmt.Errorf("engine: NOT over %s", d.Kind())
 }

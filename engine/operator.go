@@ -82,11 +82,12 @@ func Run(ctx context.Context, op Operator, x *Exec) (array.RecordReader, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &reader{schema: op.Schema(), s: s, refs: 1}, nil
+	return &reader{ctx: ctx, schema: op.Schema(), s: s, refs: 1}, nil
 }
 
 // reader adapts a Stream to array.RecordReader.
 type reader struct {
+	ctx    context.Context
 	schema *arrow.Schema
 	s      Stream
 	cur    arrow.Record
@@ -122,7 +123,13 @@ func (r *reader) Next() bool {
 	if r.done || r.s == nil {
 		return false
 	}
+	// Operators may hold batches they can finish without reading more;
+	// a cancelled query stops here all the same.
 	rec, err := r.s.Next()
+	if err == nil && r.ctx.Err() != nil {
+		rec.Release()
+		err = r.ctx.Err()
+	}
 	if err != nil {
 		r.done = true
 		if !errors.Is(err, io.EOF) {

@@ -255,7 +255,7 @@ func lowerExpr(e Expr, cols []*Column) (engine.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &engine.Call{Fn: "invert", Args: []engine.Expr{x}, T: boolean}, nil
+		return &engine.Not{X: x}, nil
 	case *IsNull:
 		x, err := lowerExpr(e.X, cols)
 		if err != nil {
