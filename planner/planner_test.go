@@ -180,7 +180,9 @@ func TestThreeValuedLogic(t *testing.T) {
 		{"age NOT BETWEEN 30 AND 40", count(func(r row) bool { return r["age"] != nil && (r["age"].(int64) < 30 || r["age"].(int64) > 40) })},
 		{"age = NULL", 0},
 		{"age > 30.5", count(func(r row) bool { return r["age"] != nil && r["age"].(int64) > 30 })},
-		{"signup_date >= '2024-01-01'", count(func(r row) bool { return !r["signup_date"].(time.Time).Before(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) })},
+		{"signup_date >= '2024-01-01'", count(func(r row) bool {
+			return !r["signup_date"].(time.Time).Before(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+		})},
 		{"credit_limit * 2 - 1000 > 20000", count(func(r row) bool { return r["credit_limit"].(float64)*2-1000 > 20000 })},
 		{"-age < -80", count(func(r row) bool { return r["age"] != nil && r["age"].(int64) > 80 })},
 	}
