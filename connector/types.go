@@ -102,10 +102,11 @@ func (p *typeParser) number() (int, error) {
 		p.pos = start
 		return 0, p.errorf("expected a number")
 	}
-	n, err := strconv.Atoi(p.src[start:p.pos])
+	text := p.src[start:p.pos]
+	n, err := strconv.Atoi(text)
 	if err != nil || n > 1000 {
 		p.pos = start
-		return 0, p.errorf("number %q out of range", p.src[start:p.pos])
+		return 0, p.errorf("number %q out of range", text)
 	}
 	return n, nil
 }

@@ -1,0 +1,271 @@
+package local
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// compatible reports whether a Parquet column that pqarrow reads as have
+// can be served as a feature of type want (a type ParseType returns).
+// Beyond equal types it accepts timestamps of any unit and time zone (Arrow
+// timestamps with a zone are UTC instants, as are Hopsworks timestamps),
+// large and dictionary-encoded strings and binaries, large lists, list
+// element fields of any name and structs with extra fields.
+func compatible(want, have arrow.DataType) bool {
+	switch w := want.(type) {
+	case *arrow.TimestampType:
+		return have.ID() == arrow.TIMESTAMP
+	case *arrow.StringType:
+		return isBinaryLike(have, true)
+	case *arrow.BinaryType:
+		return isBinaryLike(have, false)
+	case *arrow.ListType:
+		switch h := have.(type) {
+		case *arrow.ListType:
+			return compatible(w.Elem(), h.Elem())
+		case *arrow.LargeListType:
+			return compatible(w.Elem(), h.Elem())
+		}
+		return false
+	case *arrow.StructType:
+		h, ok := have.(*arrow.StructType)
+		if !ok {
+			return false
+		}
+		for _, wf := range w.Fields() {
+			i := fieldIndex(h, wf.Name)
+			if i < 0 || !compatible(wf.Type, h.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return arrow.TypeEqual(want, have)
+}
+
+// isBinaryLike reports whether t holds strings (utf8) or binaries: the
+// plain, large or dictionary-encoded forms.
+func isBinaryLike(t arrow.DataType, utf8 bool) bool {
+	if d, ok := t.(*arrow.DictionaryType); ok {
+		t = d.ValueType
+	}
+	if utf8 {
+		return t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING
+	}
+	return t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY
+}
+
+// fieldIndex finds a struct field by name, exactly or else ignoring case.
+func fieldIndex(st *arrow.StructType, name string) int {
+	if i, ok := st.FieldIdx(name); ok {
+		return i
+	}
+	for i, f := range st.Fields() {
+		if strings.EqualFold(f.Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// conform converts data, read from a file column that compatible accepted
+// for want, to an array of exactly type want. It shares buffers where the
+// layouts agree and allocates from mem where they do not. The result is a
+// new reference.
+func conform(mem memory.Allocator, data arrow.ArrayData, want arrow.DataType) (arrow.ArrayData, error) {
+	have := data.DataType()
+	if data.Len() == 0 {
+		empty := array.MakeArrayOfNull(mem, want, 0)
+		defer empty.Release()
+		empty.Data().Retain()
+		return empty.Data(), nil
+	}
+	switch w := want.(type) {
+	case *arrow.TimestampType:
+		if h, ok := have.(*arrow.TimestampType); ok && h.Unit != w.Unit {
+			return convertTimestamps(mem, data, h.Unit, w)
+		}
+	case *arrow.StringType, *arrow.BinaryType:
+		switch have.ID() {
+		case arrow.DICTIONARY:
+			return decodeDictionary(mem, data, want)
+		case arrow.LARGE_STRING, arrow.LARGE_BINARY:
+			offsets, err := narrowOffsets(mem, data)
+			if err != nil {
+				return nil, err
+			}
+			defer offsets.Release()
+			bufs := []*memory.Buffer{data.Buffers()[0], offsets, data.Buffers()[2]}
+			return array.NewData(want, data.Len(), bufs, nil, data.NullN(), data.Offset()), nil
+		}
+	case *arrow.ListType:
+		bufs := data.Buffers()[:2]
+		if have.ID() == arrow.LARGE_LIST {
+			offsets, err := narrowOffsets(mem, data)
+			if err != nil {
+				return nil, err
+			}
+			defer offsets.Release()
+			bufs = []*memory.Buffer{data.Buffers()[0], offsets}
+		}
+		child, err := conform(mem, data.Children()[0], w.Elem())
+		if err != nil {
+			return nil, err
+		}
+		defer child.Release()
+		return array.NewData(want, data.Len(), bufs, []arrow.ArrayData{child}, data.NullN(), data.Offset()), nil
+	case *arrow.StructType:
+		h, ok := have.(*arrow.StructType)
+		if !ok {
+			break
+		}
+		children := make([]arrow.ArrayData, 0, w.NumFields())
+		defer func() {
+			for _, c := range children {
+				c.Release()
+			}
+		}()
+		for _, wf := range w.Fields() {
+			i := fieldIndex(h, wf.Name)
+			if i < 0 {
+				return nil, fmt.Errorf("struct has no field %q", wf.Name)
+			}
+			c, err := conform(mem, data.Children()[i], wf.Type)
+			if err != nil {
+				return nil, err
+			}
+			children = append(children, c)
+		}
+		return array.NewData(want, data.Len(), data.Buffers()[:1], children, data.NullN(), data.Offset()), nil
+	}
+	if !sameLayout(want, have) {
+		return nil, fmt.Errorf("cannot read %s as %s", have, want)
+	}
+	return array.NewData(want, data.Len(), data.Buffers(), data.Children(), data.NullN(), data.Offset()), nil
+}
+
+// sameLayout reports whether arrays of type have can be relabelled as want.
+func sameLayout(want, have arrow.DataType) bool {
+	switch w := want.(type) {
+	case *arrow.TimestampType:
+		h, ok := have.(*arrow.TimestampType)
+		return ok && h.Unit == w.Unit
+	case *arrow.StringType, *arrow.BinaryType:
+		return have.ID() == want.ID()
+	}
+	return arrow.TypeEqual(want, have)
+}
+
+// unitsPerSecond gives the ticks of a time unit in one second.
+var unitsPerSecond = [...]int64{arrow.Second: 1, arrow.Millisecond: 1e3, arrow.Microsecond: 1e6, arrow.Nanosecond: 1e9}
+
+// convertTimestamp converts a timestamp from one unit to another, rounding
+// toward the past. It reports false if the result does not fit in 64 bits.
+func convertTimestamp(v int64, from, to arrow.TimeUnit) (int64, bool) {
+	f, t := unitsPerSecond[from], unitsPerSecond[to]
+	switch {
+	case f == t:
+		return v, true
+	case f > t:
+		d := f / t
+		q := v / d
+		if v%d < 0 {
+			q--
+		}
+		return q, true
+	}
+	m := t / f
+	if v > math.MaxInt64/m || v < math.MinInt64/m {
+		return 0, false
+	}
+	return v * m, true
+}
+
+func convertTimestamps(mem memory.Allocator, data arrow.ArrayData, from arrow.TimeUnit, want *arrow.TimestampType) (arrow.ArrayData, error) {
+	end := data.Offset() + data.Len()
+	in := arrow.TimestampTraits.CastFromBytes(data.Buffers()[1].Bytes())
+	buf := memory.NewResizableBuffer(mem)
+	defer buf.Release()
+	buf.Resize(arrow.TimestampTraits.BytesRequired(end))
+	out := arrow.TimestampTraits.CastFromBytes(buf.Bytes())
+	valid := data.Buffers()[0]
+	for i := data.Offset(); i < end; i++ {
+		if valid != nil && !bitutil.BitIsSet(valid.Bytes(), i) {
+			out[i] = 0
+			continue
+		}
+		v, ok := convertTimestamp(int64(in[i]), from, want.Unit)
+		if !ok {
+			return nil, fmt.Errorf("timestamp %d (%s) is out of range for microseconds", in[i], from)
+		}
+		out[i] = arrow.Timestamp(v)
+	}
+	return array.NewData(want, data.Len(), []*memory.Buffer{valid, buf}, nil, data.NullN(), data.Offset()), nil
+}
+
+// narrowOffsets converts the 64-bit offsets of a large string, binary or
+// list array to 32-bit ones, keeping their positions.
+func narrowOffsets(mem memory.Allocator, data arrow.ArrayData) (*memory.Buffer, error) {
+	n := data.Offset() + data.Len() + 1
+	in := arrow.Int64Traits.CastFromBytes(data.Buffers()[1].Bytes())
+	if len(in) < n {
+		return nil, fmt.Errorf("offsets buffer holds %d offsets, want %d", len(in), n)
+	}
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(arrow.Int32Traits.BytesRequired(n))
+	out := arrow.Int32Traits.CastFromBytes(buf.Bytes())
+	for i, v := range in[:n] {
+		if v < 0 || v > math.MaxInt32 {
+			buf.Release()
+			return nil, fmt.Errorf("a batch holds more than 2 GiB of values; lower the batch size")
+		}
+		out[i] = int32(v)
+	}
+	return buf, nil
+}
+
+// decodeDictionary expands a dictionary-encoded string or binary array.
+func decodeDictionary(mem memory.Allocator, data arrow.ArrayData, want arrow.DataType) (arrow.ArrayData, error) {
+	arr := array.MakeFromData(data).(*array.Dictionary)
+	defer arr.Release()
+	dict := arr.Dictionary()
+	b := array.NewBinaryBuilder(mem, want.(arrow.BinaryDataType))
+	defer b.Release()
+	b.Reserve(arr.Len())
+	for i := 0; i < arr.Len(); i++ {
+		if arr.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		j := arr.GetValueIndex(i)
+		if j < 0 || j >= dict.Len() {
+			return nil, fmt.Errorf("dictionary index %d out of range", j)
+		}
+		if dict.IsNull(j) {
+			b.AppendNull()
+			continue
+		}
+		switch d := dict.(type) {
+		case *array.String:
+			b.AppendString(d.Value(j))
+		case *array.LargeString:
+			b.AppendString(d.Value(j))
+		case *array.Binary:
+			b.Append(d.Value(j))
+		case *array.LargeBinary:
+			b.Append(d.Value(j))
+		default:
+			return nil, fmt.Errorf("cannot decode a dictionary of %s", dict.DataType())
+		}
+	}
+	out := b.NewArray()
+	defer out.Release()
+	out.Data().Retain()
+	return out.Data(), nil
+}
