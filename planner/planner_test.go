@@ -16,6 +16,7 @@ import (
 	"github.com/hopsql/hopsql/catalog"
 	"github.com/hopsql/hopsql/connector/local"
 	"github.com/hopsql/hopsql/connector/local/demo"
+	"github.com/hopsql/hopsql/connector/local/localtest"
 	"github.com/hopsql/hopsql/engine"
 )
 
@@ -57,7 +58,7 @@ func query(t *testing.T, project, sql string) [][]string {
 	rr, err := plan.Run(context.Background(), &engine.Exec{Mem: mem, Parallelism: 2})
 	require.NoError(t, err, sql)
 	defer rr.Release()
-	return resultRows(t, rr)
+	return localtest.Rows(t, rr)
 }
 
 func decimalValue(t *testing.T, v any) float64 {
@@ -67,12 +68,12 @@ func decimalValue(t *testing.T, v any) float64 {
 }
 
 func TestSingleTableFilter(t *testing.T) {
-	txs := loadTable(t, demoWarehouse, "fraud", "transactions_1")
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
 	cut := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 	var want [][]string
 	for _, r := range txs {
 		if decimalValue(t, r["amount"]) > 1000 && r["currency"] == "EUR" && !r["ts"].(time.Time).Before(cut) {
-			want = append(want, []string{text(r["tx_id"]), text(r["amount"]), text(r["ts"])})
+			want = append(want, []string{localtest.Text(r["tx_id"]), localtest.Text(r["amount"]), localtest.Text(r["ts"])})
 		}
 	}
 	require.NotEmpty(t, want)
@@ -84,38 +85,38 @@ func TestSingleTableFilter(t *testing.T) {
 // The README's query: a join across projects, with filters on both sides.
 const readmeQuery = `SELECT t.tx_id, t.ts, t.amount, c.name, c.segment, c.country
 FROM transactions_1 t JOIN bank::customers_1 c ON t.customer_id = c.customer_id
-WHERE t.is_fraud AND t.amount > 500 AND c.segment <> 'retail'`
+WHERE t.is_fraud AND t.amount > 5000 AND c.segment <> 'retail'`
 
 func TestCrossProjectJoin(t *testing.T) {
-	txs := loadTable(t, demoWarehouse, "fraud", "transactions_1")
-	customers := index(loadTable(t, demoWarehouse, "bank", "customers_1"), "customer_id")
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
+	customers := localtest.Index(localtest.ReadTable(t, demoWarehouse, "bank", "customers_1"), "customer_id")
 	var want [][]string
 	for _, r := range txs {
-		if r["is_fraud"] != true || decimalValue(t, r["amount"]) <= 500 {
+		if r["is_fraud"] != true || decimalValue(t, r["amount"]) <= 5000 {
 			continue
 		}
 		for _, c := range customers[r["customer_id"]] {
 			if c["segment"] != "retail" {
-				want = append(want, []string{text(r["tx_id"]), text(r["ts"]), text(r["amount"]), text(c["name"]), text(c["segment"]), text(c["country"])})
+				want = append(want, []string{localtest.Text(r["tx_id"]), localtest.Text(r["ts"]), localtest.Text(r["amount"]), localtest.Text(c["name"]), localtest.Text(c["segment"]), localtest.Text(c["country"])})
 			}
 		}
 	}
 	require.NotEmpty(t, want)
 	got := query(t, "fraud", readmeQuery)
-	assert.Equal(t, sortedRows(want), sortedRows(got))
+	assert.Equal(t, localtest.Sorted(want), localtest.Sorted(got))
 
 	// The same join written with the other name forms and a comma join.
 	for _, sql := range []string{
-		"SELECT t.tx_id, t.ts, t.amount, c.name, c.segment, c.country FROM `fraud_featurestore`.`transactions_1` t, `bank_featurestore`.`customers_1` c WHERE t.customer_id = c.customer_id AND t.is_fraud AND t.amount > 500 AND c.segment <> 'retail'",
-		"SELECT t.tx_id, t.ts, t.amount, c.name, c.segment, c.country FROM `bank::customers_1` c JOIN FRAUD::transactions_1 t ON c.customer_id = t.customer_id AND t.is_fraud WHERE t.amount > 500.00 AND NOT c.segment = 'retail'",
+		"SELECT t.tx_id, t.ts, t.amount, c.name, c.segment, c.country FROM `fraud_featurestore`.`transactions_1` t, `bank_featurestore`.`customers_1` c WHERE t.customer_id = c.customer_id AND t.is_fraud AND t.amount > 5000 AND c.segment <> 'retail'",
+		"SELECT t.tx_id, t.ts, t.amount, c.name, c.segment, c.country FROM `bank::customers_1` c JOIN FRAUD::transactions_1 t ON c.customer_id = t.customer_id AND t.is_fraud WHERE t.amount > 5000.00 AND NOT c.segment = 'retail'",
 	} {
-		assert.Equal(t, sortedRows(want), sortedRows(query(t, "fraud", sql)), sql)
+		assert.Equal(t, localtest.Sorted(want), localtest.Sorted(query(t, "fraud", sql)), sql)
 	}
 }
 
 func TestOuterJoins(t *testing.T) {
-	txs := loadTable(t, demoWarehouse, "fraud", "transactions_1")
-	merchants := index(loadTable(t, demoWarehouse, "bank", "merchants_1"), "merchant_id")
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
+	merchants := localtest.Index(localtest.ReadTable(t, demoWarehouse, "bank", "merchants_1"), "merchant_id")
 	var want [][]string
 	nulls := 0
 	for _, r := range txs {
@@ -125,15 +126,15 @@ func TestOuterJoins(t *testing.T) {
 		ms := merchants[r["merchant_id"]]
 		if len(ms) == 0 {
 			nulls++
-			want = append(want, []string{text(r["tx_id"]), "NULL", "NULL"})
+			want = append(want, []string{localtest.Text(r["tx_id"]), "NULL", "NULL"})
 		}
 		for _, m := range ms {
-			want = append(want, []string{text(r["tx_id"]), text(m["name"]), text(m["risk_score"])})
+			want = append(want, []string{localtest.Text(r["tx_id"]), localtest.Text(m["name"]), localtest.Text(m["risk_score"])})
 		}
 	}
 	require.Positive(t, nulls, "the demo data has transactions without a merchant")
 	got := query(t, "fraud", "SELECT t.tx_id, m.name, m.risk_score FROM transactions_1 t LEFT JOIN bank::merchants_1 m ON t.merchant_id = m.merchant_id WHERE t.tx_id < 3000")
-	assert.Equal(t, sortedRows(want), sortedRows(got))
+	assert.Equal(t, localtest.Sorted(want), localtest.Sorted(got))
 
 	// RIGHT JOIN keeps the right side's unmatched rows.
 	got = query(t, "fraud", "SELECT m.name, m.risk_score, t.tx_id FROM bank::merchants_1 m RIGHT JOIN transactions_1 t ON t.merchant_id = m.merchant_id WHERE t.tx_id < 3000")
@@ -141,7 +142,7 @@ func TestOuterJoins(t *testing.T) {
 	for _, r := range want {
 		swapped = append(swapped, []string{r[1], r[2], r[0]})
 	}
-	assert.Equal(t, sortedRows(swapped), sortedRows(got))
+	assert.Equal(t, localtest.Sorted(swapped), localtest.Sorted(got))
 
 	// WHERE on the nullable side of a LEFT JOIN sees the NULLs.
 	got = query(t, "fraud", "SELECT t.tx_id FROM transactions_1 t LEFT JOIN bank::merchants_1 m ON t.merchant_id = m.merchant_id WHERE t.tx_id < 3000 AND m.merchant_id IS NULL")
@@ -154,8 +155,8 @@ func TestOuterJoins(t *testing.T) {
 }
 
 func TestThreeValuedLogic(t *testing.T) {
-	customers := loadTable(t, demoWarehouse, "bank", "customers_1")
-	count := func(pred func(r row) bool) int {
+	customers := localtest.ReadTable(t, demoWarehouse, "bank", "customers_1")
+	count := func(pred func(r localtest.Row) bool) int {
 		n := 0
 		for _, r := range customers {
 			if pred(r) {
@@ -168,23 +169,23 @@ func TestThreeValuedLogic(t *testing.T) {
 		where string
 		want  int
 	}{
-		{"country IN ('SE', 'NO')", count(func(r row) bool { return r["country"] == "SE" || r["country"] == "NO" })},
-		{"country NOT IN ('SE', 'NO')", count(func(r row) bool { return r["country"] != nil && r["country"] != "SE" && r["country"] != "NO" })},
+		{"country IN ('SE', 'NO')", count(func(r localtest.Row) bool { return r["country"] == "SE" || r["country"] == "NO" })},
+		{"country NOT IN ('SE', 'NO')", count(func(r localtest.Row) bool { return r["country"] != nil && r["country"] != "SE" && r["country"] != "NO" })},
 		// NOT IN with a NULL in the list is never true.
 		{"country NOT IN ('SE', NULL)", 0},
-		{"country IN ('SE', NULL)", count(func(r row) bool { return r["country"] == "SE" })},
-		{"country IS NULL", count(func(r row) bool { return r["country"] == nil })},
-		{"age IS NULL OR age > 60", count(func(r row) bool { return r["age"] == nil || r["age"].(int64) > 60 })},
-		{"NOT (age > 60)", count(func(r row) bool { return r["age"] != nil && r["age"].(int64) <= 60 })},
-		{"age BETWEEN 30 AND 40", count(func(r row) bool { return r["age"] != nil && r["age"].(int64) >= 30 && r["age"].(int64) <= 40 })},
-		{"age NOT BETWEEN 30 AND 40", count(func(r row) bool { return r["age"] != nil && (r["age"].(int64) < 30 || r["age"].(int64) > 40) })},
+		{"country IN ('SE', NULL)", count(func(r localtest.Row) bool { return r["country"] == "SE" })},
+		{"country IS NULL", count(func(r localtest.Row) bool { return r["country"] == nil })},
+		{"age IS NULL OR age > 60", count(func(r localtest.Row) bool { return r["age"] == nil || r["age"].(int64) > 60 })},
+		{"NOT (age > 60)", count(func(r localtest.Row) bool { return r["age"] != nil && r["age"].(int64) <= 60 })},
+		{"age BETWEEN 30 AND 40", count(func(r localtest.Row) bool { return r["age"] != nil && r["age"].(int64) >= 30 && r["age"].(int64) <= 40 })},
+		{"age NOT BETWEEN 30 AND 40", count(func(r localtest.Row) bool { return r["age"] != nil && (r["age"].(int64) < 30 || r["age"].(int64) > 40) })},
 		{"age = NULL", 0},
-		{"age > 30.5", count(func(r row) bool { return r["age"] != nil && r["age"].(int64) > 30 })},
-		{"signup_date >= '2024-01-01'", count(func(r row) bool {
+		{"age > 30.5", count(func(r localtest.Row) bool { return r["age"] != nil && r["age"].(int64) > 30 })},
+		{"signup_date >= '2024-01-01'", count(func(r localtest.Row) bool {
 			return !r["signup_date"].(time.Time).Before(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 		})},
-		{"credit_limit * 2 - 1000 > 20000", count(func(r row) bool { return r["credit_limit"].(float64)*2-1000 > 20000 })},
-		{"-age < -80", count(func(r row) bool { return r["age"] != nil && r["age"].(int64) > 80 })},
+		{"credit_limit * 2 - 1000 > 20000", count(func(r localtest.Row) bool { return r["credit_limit"].(float64)*2-1000 > 20000 })},
+		{"-age < -80", count(func(r localtest.Row) bool { return r["age"] != nil && r["age"].(int64) > 80 })},
 	}
 	for _, tc := range tests {
 		got := query(t, "bank", "SELECT customer_id FROM customers_1 WHERE "+tc.where)
@@ -208,8 +209,8 @@ func TestNamesAndVersions(t *testing.T) {
 
 func TestProjectionExpressionsAndLimit(t *testing.T) {
 	got := query(t, "fraud", "SELECT tx_id, amount * 2 AS doubled, amount + 0.005 AS plus, tx_id - 1 FROM transactions_1 WHERE tx_id BETWEEN 10 AND 12")
-	txs := loadTable(t, demoWarehouse, "fraud", "transactions_1")
-	byID := index(txs, "tx_id")
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
+	byID := localtest.Index(txs, "tx_id")
 	require.Len(t, got, 3)
 	for _, r := range got {
 		id, _ := strconv.ParseInt(r[0], 10, 64)
@@ -226,7 +227,7 @@ func TestProjectionExpressionsAndLimit(t *testing.T) {
 func TestExplainShowsPushdownAndPruning(t *testing.T) {
 	plan, err := newPlanner(t, "fraud").Plan(context.Background(), "EXPLAIN SELECT t.tx_id, c.segment FROM transactions_1 t JOIN bank::customers_1 c ON t.customer_id = c.customer_id WHERE t.ts >= '2026-03-20' AND c.age > 50")
 	require.NoError(t, err)
-	text := plan.Explain()
+	explain := plan.Explain()
 	for _, want := range []string{
 		"HashJoin inner",
 		"Scan fraud::transactions_1 AS t",
@@ -236,10 +237,10 @@ func TestExplainShowsPushdownAndPruning(t *testing.T) {
 		"columns: customer_id, age, segment",
 		"`age` > 50",
 	} {
-		assert.Contains(t, text, want)
+		assert.Contains(t, explain, want)
 	}
 	// Transactions are written in time order, so a late cut prunes.
-	assert.Regexp(t, `row groups: \d+ of \d+ kept \([1-9]\d* pruned`, text)
+	assert.Regexp(t, `row groups: \d+ of \d+ kept \([1-9]\d* pruned`, explain)
 }
 
 func TestErrors(t *testing.T) {
