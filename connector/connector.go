@@ -85,9 +85,13 @@ func (fg *FeatureGroup) Feature(name string) (Feature, bool) {
 
 // Schema returns the Arrow schema of the feature group's rows. Every field is
 // nullable, as feature values may be missing.
-func (fg *FeatureGroup) Schema() *arrow.Schema {
-	fields := make([]arrow.Field, len(fg.Features))
-	for i, f := range fg.Features {
+func (fg *FeatureGroup) Schema() *arrow.Schema { return FeatureSchema(fg.Features) }
+
+// FeatureSchema returns the Arrow schema of rows holding features, in
+// order: nullable fields of the features' Arrow types.
+func FeatureSchema(features []Feature) *arrow.Schema {
+	fields := make([]arrow.Field, len(features))
+	for i, f := range features {
 		fields[i] = arrow.Field{Name: f.Name, Type: f.DataType, Nullable: true}
 	}
 	return arrow.NewSchema(fields, nil)

@@ -57,7 +57,7 @@ func (w *Warehouse) PlanScan(ctx context.Context, fg *connector.FeatureGroup, re
 	if batch <= 0 {
 		batch = DefaultBatchSize
 	}
-	s := &scan{schema: schemaOf(features)}
+	s := &scan{schema: connector.FeatureSchema(features)}
 	var total, kept int
 	for _, f := range files {
 		total += f.total
@@ -123,15 +123,6 @@ func requestedFeatures(fg *connector.FeatureGroup, columns []string) ([]connecto
 	return out, nil
 }
 
-// schemaOf is the schema of batches holding features: nullable fields of
-// the features' Arrow types.
-func schemaOf(features []connector.Feature) *arrow.Schema {
-	fields := make([]arrow.Field, len(features))
-	for i, f := range features {
-		fields[i] = arrow.Field{Name: f.Name, Type: f.DataType, Nullable: true}
-	}
-	return arrow.NewSchema(fields, nil)
-}
 
 // parquetFiles lists the Parquet files in dir, sorted by name. Names
 // starting with a dot or an underscore are hidden, as in Hive and Spark.
