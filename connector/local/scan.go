@@ -123,7 +123,6 @@ func requestedFeatures(fg *connector.FeatureGroup, columns []string) ([]connecto
 	return out, nil
 }
 
-
 // parquetFiles lists the Parquet files in dir, sorted by name. Names
 // starting with a dot or an underscore are hidden, as in Hive and Spark.
 func parquetFiles(dir string) ([]string, error) {
