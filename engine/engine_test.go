@@ -279,3 +279,41 @@ func TestLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestHashJoinMemoryLimit(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var keys []*int64
+	var vals []string
+	for i := range 1000 {
+		k := int64(i)
+		keys = append(keys, &k)
+		vals = append(vals, "some value that takes room")
+	}
+	rec := kvRecord(mem, keys, vals)
+	defer rec.Release()
+	j := &HashJoin{
+		Probe: &Values{Out: kvSchema, Records: []arrow.Record{rec}},
+		Build: &Values{Out: kvSchema, Records: []arrow.Record{rec}},
+		ProbeKeys: []int{0}, BuildKeys: []int{0}, Type: InnerJoin,
+		Out: JoinOutput(kvSchema, kvSchema, InnerJoin),
+	}
+	x := &Exec{Mem: mem, MemoryLimit: 4 << 10}
+	rr, err := Run(context.Background(), j, x)
+	require.NoError(t, err)
+	for rr.Next() {
+	}
+	var mle *MemoryLimitError
+	require.ErrorAs(t, rr.Err(), &mle)
+	assert.ErrorIs(t, rr.Err(), ErrMemoryLimit)
+	assert.Equal(t, "hash join build side", mle.Operator)
+	assert.Contains(t, rr.Err().Error(), "4.0 KiB")
+	rr.Release()
+	assert.Zero(t, x.Reserved(), "a failed build releases what it reserved")
+
+	// With room, the same join runs and gives its memory back.
+	x = &Exec{Mem: mem}
+	rows := drain(t, j, x)
+	assert.Len(t, rows, 1000)
+	assert.Zero(t, x.Reserved())
+}

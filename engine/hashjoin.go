@@ -106,6 +106,8 @@ type joinStream struct {
 	x     *Exec
 	seed  maphash.Seed
 	batch int
+	// reserved is what the build side holds against the memory limit.
+	reserved int64
 
 	built bool
 	probe Stream
@@ -197,6 +199,11 @@ func (s *joinStream) buildTable() error {
 			return err
 		}
 		recs = append(recs, rec)
+		n := RecordSize(rec)
+		if err := s.x.Reserve("hash join build side", n); err != nil {
+			return err
+		}
+		s.reserved += n
 	}
 	s.build, err = concatRecords(s.mem, s.j.Build.Schema(), recs)
 	if err != nil {
@@ -206,6 +213,12 @@ func (s *joinStream) buildTable() error {
 	if n > 1<<31-2 {
 		return fmt.Errorf("engine: hash join build side has %d rows, more than the %d supported", n, 1<<31-2)
 	}
+	// The table: hashes, buckets and chains, 16 bytes a row at most.
+	table := int64(n) * 16
+	if err := s.x.Reserve("hash join build side", table); err != nil {
+		return err
+	}
+	s.reserved += table
 	s.hashes = make([]uint64, n)
 	for _, k := range s.j.BuildKeys {
 		if err := hashColumn(s.seed, s.build.Column(k), s.hashes); err != nil {
@@ -386,6 +399,8 @@ func (s *joinStream) Close() error {
 		s.build = nil
 	}
 	s.hashes, s.buckets, s.next = nil, nil, nil
+	s.x.Release(s.reserved)
+	s.reserved = 0
 	return err
 }
 

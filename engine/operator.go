@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -26,6 +28,108 @@ type Exec struct {
 	// BatchSize is the number of rows operators aim for when they build
 	// batches. Zero means DefaultBatchSize.
 	BatchSize int
+	// MemoryLimit bounds, in bytes, what the query's pipeline breakers
+	// (hash tables, sort buffers) hold at once. Zero means
+	// DefaultMemoryLimit; negative means no limit.
+	MemoryLimit int64
+
+	// used counts the bytes reserved against MemoryLimit. An Exec serves
+	// one run of one query at a time.
+	used atomic.Int64
+}
+
+// DefaultMemoryLimit is the memory limit of a query that sets none.
+const DefaultMemoryLimit = 4 << 30
+
+// ErrMemoryLimit is wrapped by the error of a query that needs more memory
+// than its limit.
+var ErrMemoryLimit = errors.New("memory limit exceeded")
+
+// MemoryLimitError reports which operator went over the limit.
+type MemoryLimitError struct {
+	// Operator says what needed the memory ("hash join build side").
+	Operator string
+	// Limit is the limit in bytes; Need what the operator would have held.
+	Limit, Need int64
+}
+
+func (e *MemoryLimitError) Error() string {
+	return fmt.Sprintf("%s needs more than the query's memory limit of %s (%s with this batch): "+
+		"raise the limit (memory_limit), or make the input smaller with filters", e.Operator, formatBytes(e.Limit), formatBytes(e.Need))
+}
+
+// Unwrap returns ErrMemoryLimit.
+func (e *MemoryLimitError) Unwrap() error { return ErrMemoryLimit }
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// Reserve accounts n more bytes held by operator (a blocking operator's
+// buffers) against the query's memory limit. It fails, reserving nothing,
+// when the limit would be exceeded. Every successful Reserve is matched by
+// a Release of the same amount when the memory is let go.
+func (x *Exec) Reserve(operator string, n int64) error {
+	if x == nil {
+		return nil
+	}
+	limit := x.MemoryLimit
+	if limit == 0 {
+		limit = DefaultMemoryLimit
+	}
+	used := x.used.Add(n)
+	if limit > 0 && used > limit {
+		x.used.Add(-n)
+		return &MemoryLimitError{Operator: operator, Limit: limit, Need: used}
+	}
+	return nil
+}
+
+// Release returns n bytes reserved with Reserve.
+func (x *Exec) Release(n int64) {
+	if x != nil {
+		x.used.Add(-n)
+	}
+}
+
+// Reserved reports the bytes currently reserved; tests use it to check that
+// operators release what they reserve.
+func (x *Exec) Reserved() int64 {
+	if x == nil {
+		return 0
+	}
+	return x.used.Load()
+}
+
+// RecordSize is the number of bytes of buffers a record holds, the measure
+// operators reserve for the batches they keep.
+func RecordSize(rec arrow.Record) int64 {
+	var n int64
+	for _, c := range rec.Columns() {
+		n += dataSize(c.Data())
+	}
+	return n
+}
+
+func dataSize(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataSize(c)
+	}
+	return n
 }
 
 func (x *Exec) mem() memory.Allocator {

@@ -52,6 +52,11 @@ func (p *Planner) Plan(ctx context.Context, sql string) (*Plan, error) {
 	if src.analyze {
 		return nil, src.errorf("analyze", ErrNotSupported, "EXPLAIN ANALYZE")
 	}
+	// SHOW and DESCRIBE are answered from the catalog; the parser reads
+	// them badly, so they are recognised from the tokens.
+	if plan, ok, err := p.planCatalogStatement(ctx, src); ok {
+		return plan, err
+	}
 	stmt, err := parse(src)
 	if err != nil {
 		return nil, err
