@@ -199,26 +199,23 @@ func prepare(sql string) (*source, error) {
 	if skip > 0 {
 		edits = append(edits, edit{from: 0, to: toks[sig[skip]].start})
 	}
-	for k := skip; k < len(sig); k++ {
-		t := toks[sig[k]]
-		if t.kind != tokOp || t.text(sql) != "::" {
-			continue
-		}
-		if k == skip || k+1 >= len(sig) {
-			return nil, (&SyntaxError{Pos: t.start, Msg: "\"::\" joins a project and a feature group: write project::fg_version"}).locate(sql)
-		}
-		l, r := toks[sig[k-1]], toks[sig[k+1]]
-		if !isName(l, sql) || !isName(r, sql) {
-			return nil, (&SyntaxError{Pos: t.start, Msg: "\"::\" joins a project and a feature group: write project::fg_version (for a cast, use CAST(x AS type))"}).locate(sql)
-		}
-		// Merge l :: r, dropping any space between them.
-		name := nameText(l, sql) + "::" + nameText(r, sql)
-		if n := len(edits); n > 0 && edits[n-1].to > l.start {
-			return nil, (&SyntaxError{Pos: t.start, Msg: "a name has more than one \"::\": write project::fg_version"}).locate(sql)
-		}
-		edits = append(edits, edit{from: l.start, to: r.end, text: quoteIdent(name)})
+	rw := &rewriter{sql: sql, toks: toks, sig: sig, edits: edits}
+	if err := rw.run(skip); err != nil {
+		return nil, err
 	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	edits = rw.edits
+	// Insertions sort before replacements that start where they do.
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].from != edits[j].from {
+			return edits[i].from < edits[j].from
+		}
+		return edits[i].to < edits[j].to
+	})
+	for i := 1; i < len(edits); i++ {
+		if edits[i].from < edits[i-1].to {
+			return nil, (&SyntaxError{Pos: edits[i].from, Msg: "cannot read this combination of constructs; simplify it"}).locate(sql)
+		}
+	}
 	var b strings.Builder
 	last := 0
 	for i := range edits {
