@@ -124,10 +124,14 @@ func (c *Catalog) Stores(ctx context.Context) ([]connector.Store, error) {
 
 // FeatureGroups returns every version of every feature group in the store
 // of project, ordered by name and version. Project "" is the session's
-// project; other projects must have shared their store with it. The feature
+// project; other projects must have shared their store with it.
+// InfoSchemaProject lists the information_schema views. The feature
 // groups are shared with the catalog and other callers: treat them as
 // read-only.
 func (c *Catalog) FeatureGroups(ctx context.Context, project string) ([]*connector.FeatureGroup, error) {
+	if strings.EqualFold(project, InfoSchemaProject) {
+		return NewInfoSchema(c).FeatureGroups(ctx, InfoSchemaProject)
+	}
 	store, _, err := c.store(ctx, project)
 	if err != nil {
 		return nil, err
@@ -142,6 +146,9 @@ func (c *Catalog) FeatureGroups(ctx context.Context, project string) ([]*connect
 // a feature group name and resolves to its highest version. Names are
 // matched case-insensitively.
 //
+// Project InfoSchemaProject names the information_schema views (see
+// InfoSchema), which every session may read.
+//
 // Resolve fails with a *NotSharedError if the store exists but is not
 // readable from the session's project, and with a *NotFoundError, which
 // suggests close readable names, if the project or the feature group does
@@ -151,6 +158,9 @@ func (c *Catalog) Resolve(ctx context.Context, n Name) (*Table, error) {
 	table := strings.ToLower(n.Table)
 	if table == "" {
 		return nil, errors.New("invalid table name: the name is empty")
+	}
+	if strings.EqualFold(n.Project, InfoSchemaProject) {
+		return c.resolveInfoSchema(n, table)
 	}
 	store, stores, err := c.store(ctx, n.Project)
 	if err != nil {

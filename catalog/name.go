@@ -123,3 +123,26 @@ func cutSuffixFold(s, suffix string) (string, bool) {
 	}
 	return s[:len(s)-len(suffix)], true
 }
+
+// ParseProject interprets a project reference as SQL gives it, for
+// statements such as SHOW TABLES FROM bank: a project name ("bank") or the
+// name of its feature store ("bank_featurestore"), in any case. It returns
+// the project, lower-cased, and fails if the name is empty, names no
+// project, or holds a character other than an ASCII letter, digit or
+// underscore.
+func ParseProject(name string) (string, error) {
+	project := name
+	if p, ok := cutSuffixFold(name, connector.StoreSuffix); ok {
+		if p == "" {
+			return "", fmt.Errorf("invalid project name %q: the feature store names no project", name)
+		}
+		project = p
+	}
+	if project == "" {
+		return "", fmt.Errorf("invalid project name: the name is empty")
+	}
+	if msg := checkIdent(project); msg != "" {
+		return "", fmt.Errorf("invalid project name %q: %s", name, msg)
+	}
+	return strings.ToLower(project), nil
+}
