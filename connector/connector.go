@@ -147,6 +147,13 @@ type Scan interface {
 	Explain() []string
 }
 
+// RowEstimator is implemented by scans that can say, before reading, about
+// how many rows they will yield before the planner's filters. The planner
+// uses it to order joins.
+type RowEstimator interface {
+	EstimatedRows() int64
+}
+
 // Partition is one independently readable part of a Scan.
 type Partition interface {
 	// Open starts reading. The reader stops with ctx.Err() once ctx is done,

@@ -46,8 +46,9 @@ func (op CmpOp) flip() CmpOp {
 }
 
 // Compare compares two operands of the same type; the result is NULL where
-// either is NULL. Strings compare byte-wise, decimals by value (both sides
-// have the same scale), booleans with false before true.
+// either is NULL (an untyped NULL operand makes the whole result NULL).
+// Strings compare byte-wise, decimals by value (both sides have the same
+// scale), booleans with false before true.
 type Compare struct {
 	Op   CmpOp
 	L, R Expr
@@ -71,6 +72,10 @@ func (c *Compare) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, er
 		return nil, err
 	}
 	defer r.Release()
+	// An untyped NULL on either side makes every row NULL.
+	if isNull(l.(compute.ArrayLikeDatum).Type()) || isNull(r.(compute.ArrayLikeDatum).Type()) {
+		return compute.NewDatum(scalar.MakeNullScalar(arrow.FixedWidthTypes.Boolean)), nil
+	}
 	mem := compute.GetAllocator(ctx)
 	op := c.Op
 	la, lok := l.(*compute.ArrayDatum)

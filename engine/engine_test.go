@@ -293,8 +293,8 @@ func TestHashJoinMemoryLimit(t *testing.T) {
 	rec := kvRecord(mem, keys, vals)
 	defer rec.Release()
 	j := &HashJoin{
-		Probe: &Values{Out: kvSchema, Records: []arrow.Record{rec}},
-		Build: &Values{Out: kvSchema, Records: []arrow.Record{rec}},
+		Probe:     &Values{Out: kvSchema, Records: []arrow.Record{rec}},
+		Build:     &Values{Out: kvSchema, Records: []arrow.Record{rec}},
 		ProbeKeys: []int{0}, BuildKeys: []int{0}, Type: InnerJoin,
 		Out: JoinOutput(kvSchema, kvSchema, InnerJoin),
 	}

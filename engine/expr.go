@@ -135,36 +135,6 @@ func releaseAll(ds []compute.Datum) {
 	}
 }
 
-// Cast converts its operand to T with Arrow's safe cast (overflow and
-// truncation are errors).
-type Cast struct {
-	X Expr
-	T arrow.DataType
-}
-
-// Type implements Expr.
-func (c *Cast) Type() arrow.DataType { return c.T }
-
-// String implements Expr.
-func (c *Cast) String() string { return fmt.Sprintf("CAST(%s AS %s)", c.X, c.T) }
-
-// Eval implements Expr.
-func (c *Cast) Eval(ctx context.Context, rec arrow.Record) (compute.Datum, error) {
-	d, err := c.X.Eval(ctx, rec)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Release()
-	if arrow.TypeEqual(d.(compute.ArrayLikeDatum).Type(), c.T) {
-		return cloneDatum(d), nil
-	}
-	out, err := compute.CastDatum(ctx, d, compute.SafeCastOptions(c.T))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.String(), err)
-	}
-	return out, nil
-}
-
 func cloneDatum(d compute.Datum) compute.Datum {
 	switch d := d.(type) {
 	case *compute.ArrayDatum:

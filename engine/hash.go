@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"math"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
 )
 
 // fmix64 is MurmurHash3's finaliser: a fast, well-mixing bijection.
@@ -24,8 +26,9 @@ func combine(h, v uint64) uint64 {
 	return fmix64(h ^ (v + 0x9e3779b97f4a7c15 + h<<6 + h>>2))
 }
 
-// hashColumn folds the values of arr into hashes, one per row. Rows where
-// arr is NULL are left as they are; callers test validity separately.
+// hashColumn folds the values of arr into hashes, one per row. The hash of
+// a row where arr is NULL is unspecified; callers test validity separately,
+// or use hashGroupColumn.
 func hashColumn(seed maphash.Seed, arr arrow.Array, hashes []uint64) error {
 	switch a := arr.(type) {
 	case *array.Int64:
@@ -40,6 +43,10 @@ func hashColumn(seed maphash.Seed, arr arrow.Array, hashes []uint64) error {
 		hashInts(a.Uint64Values(), hashes)
 	case *array.Uint32:
 		hashInts(a.Uint32Values(), hashes)
+	case *array.Uint16:
+		hashInts(a.Uint16Values(), hashes)
+	case *array.Uint8:
+		hashInts(a.Uint8Values(), hashes)
 	case *array.Date32:
 		hashInts(a.Date32Values(), hashes)
 	case *array.Date64:
@@ -66,17 +73,23 @@ func hashColumn(seed maphash.Seed, arr arrow.Array, hashes []uint64) error {
 		for i, v := range a.Values() {
 			hashes[i] = combine(combine(hashes[i], v.LowBits()), uint64(v.HighBits()))
 		}
-	case *array.String:
+	case *array.String, *array.Binary:
+		offsets, data := bytesView(arr)
+		k := seedWord(seed)
 		for i := range hashes {
-			hashes[i] = combine(hashes[i], maphash.String(seed, a.Value(i)))
+			o, e := int(offsets[i]), int(offsets[i+1])
+			// combine mixes, so short values go in as they are.
+			var v uint64
+			if n := e - o; n <= 8 {
+				v = (packBytes(data, o, n) ^ k) + uint64(n)*0x9e3779b97f4a7c15
+			} else {
+				v = maphash.Bytes(seed, data[o:e])
+			}
+			hashes[i] = combine(hashes[i], v)
 		}
 	case *array.LargeString:
 		for i := range hashes {
 			hashes[i] = combine(hashes[i], maphash.String(seed, a.Value(i)))
-		}
-	case *array.Binary:
-		for i := range hashes {
-			hashes[i] = combine(hashes[i], maphash.Bytes(seed, a.Value(i)))
 		}
 	default:
 		return fmt.Errorf("engine: cannot hash keys of type %s", arr.DataType())
@@ -84,7 +97,58 @@ func hashColumn(seed maphash.Seed, arr arrow.Array, hashes []uint64) error {
 	return nil
 }
 
-func hashInts[T int8 | int16 | int32 | int64 | uint32 | uint64 | arrow.Date32 | arrow.Date64 | arrow.Timestamp](vals []T, hashes []uint64) {
+// seedWord derives from seed the word mixed into the hash of values of up
+// to 8 bytes, which are hashed as packed words rather than with maphash.
+func seedWord(seed maphash.Seed) uint64 { return maphash.String(seed, "") }
+
+// hashPacked hashes a value of n <= 8 bytes packed by packBytes.
+func hashPacked(k, packed uint64, n int) uint64 {
+	return fmix64((packed ^ k) + uint64(n)*0x9e3779b97f4a7c15)
+}
+
+// packBytes returns the n <= 8 bytes data[o:o+n] as a little-endian word;
+// with the length, it identifies the value.
+func packBytes(data []byte, o, n int) uint64 {
+	if o+8 <= len(data) {
+		w := binary.LittleEndian.Uint64(data[o:])
+		if n == 8 {
+			return w
+		}
+		return w & (1<<(8*uint(n)) - 1)
+	}
+	var w uint64
+	for j, b := range data[o : o+n] {
+		w |= uint64(b) << (8 * j)
+	}
+	return w
+}
+
+// nullHash is what a NULL key contributes to a row's hash.
+const nullHash = 0x6a09e667f3bcc908
+
+// hashGroupColumn is hashColumn for grouping, where NULLs are equal: every
+// NULL row folds in the same value. scratch has room for len(hashes).
+func hashGroupColumn(seed maphash.Seed, arr arrow.Array, hashes, scratch []uint64) error {
+	if arr.NullN() == 0 {
+		return hashColumn(seed, arr, hashes)
+	}
+	scratch = scratch[:len(hashes)]
+	copy(scratch, hashes)
+	if arr.NullN() < arr.Len() {
+		if err := hashColumn(seed, arr, hashes); err != nil {
+			return err
+		}
+	}
+	bm, off := arr.NullBitmapBytes(), arr.Data().Offset()
+	for i := range hashes {
+		if !bitutil.BitIsSet(bm, off+i) {
+			hashes[i] = combine(scratch[i], nullHash)
+		}
+	}
+	return nil
+}
+
+func hashInts[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | arrow.Date32 | arrow.Date64 | arrow.Timestamp](vals []T, hashes []uint64) {
 	for i, v := range vals {
 		hashes[i] = combine(hashes[i], uint64(v))
 	}

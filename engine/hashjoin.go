@@ -4,46 +4,92 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
-	"io"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/compute"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
-// JoinType says which unmatched rows a join keeps.
+// JoinType says which rows a join yields.
 type JoinType int
 
 const (
-	// InnerJoin keeps matched pairs only.
+	// InnerJoin yields matched pairs only.
 	InnerJoin JoinType = iota
-	// LeftJoin also keeps probe rows without a match, with NULLs for the
+	// LeftJoin also yields probe rows without a match, with NULLs for the
 	// build side.
 	LeftJoin
+	// SemiJoin yields, once, each probe row that has at least one match;
+	// the output has the probe columns only.
+	SemiJoin
+	// AntiJoin yields each probe row that has no match; the output has the
+	// probe columns only.
+	AntiJoin
+	// FullJoin is a LeftJoin that also yields the build rows that matched
+	// nothing, with NULLs for the probe side.
+	FullJoin
 )
 
+// String returns the join type's name as EXPLAIN shows it.
 func (t JoinType) String() string {
 	switch t {
 	case InnerJoin:
 		return "inner"
 	case LeftJoin:
 		return "left"
+	case SemiJoin:
+		return "semi"
+	case AntiJoin:
+		return "anti"
+	case FullJoin:
+		return "full"
 	}
 	return fmt.Sprintf("JoinType(%d)", int(t))
 }
 
+// JoinOutput returns the schema of a join's output: the probe fields for
+// semi and anti joins, otherwise the probe fields then the build fields,
+// those of a side made nullable when the join yields rows of NULLs for it.
+func JoinOutput(probe, build *arrow.Schema, t JoinType) *arrow.Schema {
+	if t == SemiJoin || t == AntiJoin {
+		return probe
+	}
+	fields := make([]arrow.Field, 0, probe.NumFields()+build.NumFields())
+	for _, f := range probe.Fields() {
+		if t == FullJoin {
+			f.Nullable = true
+		}
+		fields = append(fields, f)
+	}
+	for _, f := range build.Fields() {
+		if t == LeftJoin || t == FullJoin {
+			f.Nullable = true
+		}
+		fields = append(fields, f)
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
 // HashJoin joins Probe with Build on equal keys. It reads all of Build into
-// a hash table, then streams Probe through it. Output rows are the probe
-// columns followed by the build columns. NULL keys never match.
+// a hash table, accounted against the query's memory limit, then streams
+// Probe through it. NULL keys never match (but see NullAware). The hash
+// table is specialised for one integer-like key and for one string key.
 type HashJoin struct {
 	Probe, Build         Operator
 	ProbeKeys, BuildKeys []int
 	Type                 JoinType
-	// Out is the output schema: Probe's fields then Build's (nullable for
-	// a left join).
+	// Residual, when set, is a further condition over the joined row (the
+	// probe fields then the build fields, for semi and anti joins too): a
+	// pair of rows matches only when their keys are equal and Residual is
+	// true.
+	Residual Expr
+	// NullAware gives an AntiJoin with one key the semantics of SQL's NOT
+	// IN: a probe row is yielded only when no build row has its key or a
+	// NULL key (among the build rows Residual accepts). So when the build
+	// side has a NULL key no probe row is yielded, and a probe row with a
+	// NULL key is yielded only when the build side is empty.
+	NullAware bool
+	// Out is the output schema, JoinOutput(Probe.Schema(),
+	// Build.Schema(), Type) up to field names.
 	Out *arrow.Schema
 }
 
@@ -58,380 +104,177 @@ func (j *HashJoin) Describe() string {
 	ps, bs := j.Probe.Schema(), j.Build.Schema()
 	keys := make([]string, len(j.ProbeKeys))
 	for i := range keys {
-		keys[i] = ps.Field(j.ProbeKeys[i]).Name + " = " + bs.Field(j.BuildKeys[i]).Name
+		keys[i] = fieldName(ps, j.ProbeKeys[i]) + " = " + fieldName(bs, j.BuildKeys[i])
 	}
-	return fmt.Sprintf("HashJoin %s on %s (build: right)", j.Type, strings.Join(keys, " AND "))
+	d := fmt.Sprintf("HashJoin %s on %s", j.Type, strings.Join(keys, " AND "))
+	if j.Residual != nil {
+		d += " AND " + j.Residual.String()
+	}
+	if j.NullAware {
+		d += " (null-aware)"
+	}
+	return d + " (build: right)"
 }
 
-// JoinOutput returns the schema of a join's output: probe fields then build
-// fields, the build side nullable when the join keeps unmatched probe rows.
-func JoinOutput(probe, build *arrow.Schema, t JoinType) *arrow.Schema {
-	fields := append([]arrow.Field{}, probe.Fields()...)
-	for _, f := range build.Fields() {
-		if t == LeftJoin {
-			f.Nullable = true
-		}
-		fields = append(fields, f)
+func fieldName(s *arrow.Schema, i int) string {
+	if i < 0 || i >= s.NumFields() {
+		return fmt.Sprintf("#%d", i)
 	}
-	return arrow.NewSchema(fields, nil)
+	return s.Field(i).Name
 }
 
 // Open implements Operator.
 func (j *HashJoin) Open(ctx context.Context, x *Exec) (Stream, error) {
+	ps, bs := j.Probe.Schema(), j.Build.Schema()
 	if len(j.ProbeKeys) == 0 || len(j.ProbeKeys) != len(j.BuildKeys) {
 		return nil, errors.New("engine: hash join needs matching key lists")
 	}
 	for i := range j.ProbeKeys {
-		pt := j.Probe.Schema().Field(j.ProbeKeys[i]).Type
-		bt := j.Build.Schema().Field(j.BuildKeys[i]).Type
-		if !arrow.TypeEqual(pt, bt) {
+		p, b := j.ProbeKeys[i], j.BuildKeys[i]
+		if p < 0 || p >= ps.NumFields() || b < 0 || b >= bs.NumFields() {
+			return nil, fmt.Errorf("engine: hash join key %d out of range", i)
+		}
+		if pt, bt := ps.Field(p).Type, bs.Field(b).Type; !arrow.TypeEqual(pt, bt) {
 			return nil, fmt.Errorf("engine: join key types differ: %s and %s", pt, bt)
 		}
 	}
-	mem := x.mem()
-	return &joinStream{
-		ctx:   compute.WithAllocator(ctx, mem),
-		mem:   mem,
-		j:     j,
-		x:     x,
-		seed:  maphash.MakeSeed(),
-		batch: x.batchSize(),
+	if j.NullAware && (j.Type != AntiJoin || len(j.ProbeKeys) != 1) {
+		return nil, fmt.Errorf("engine: a null-aware join must be an anti join on one key, not a %s join on %d", j.Type, len(j.ProbeKeys))
+	}
+	if err := checkJoin(j.Type, j.Residual, ps, bs, j.Out); err != nil {
+		return nil, err
+	}
+	return &hashJoinStream{
+		joinRun: newJoinRun(ctx, x, "hash join build side", j.Type, j.Residual, j.Probe, j.Build, j.Out),
+		j:       j,
 	}, nil
 }
 
-type joinStream struct {
-	ctx   context.Context
-	mem   memory.Allocator
-	j     *HashJoin
-	x     *Exec
-	seed  maphash.Seed
-	batch int
-	// reserved is what the build side holds against the memory limit.
-	reserved int64
-
-	built bool
-	probe Stream
-
-	// The build side, concatenated, and its hash table.
-	build   arrow.Record
-	hashes  []uint64
-	buckets []int32
-	next    []int32
-	mask    uint64
-
-	// The probe batch in progress.
-	cur     arrow.Record
-	curHash []uint64
-	curEq   []func(i, j int) bool
-	row     int   // next probe row to look at
-	chain   int32 // next build row in the current row's chain, -1 if none
-	matched bool  // the current row has matched at least once
+type hashJoinStream struct {
+	joinRun
+	j        *HashJoin
+	built    bool
+	buildErr error
 }
 
-func (s *joinStream) Next() (arrow.Record, error) {
+func (s *hashJoinStream) Next() (arrow.Record, error) {
 	if !s.built {
-		if err := s.buildTable(); err != nil {
-			return nil, err
-		}
 		s.built = true
+		s.buildErr = s.buildTable()
 	}
-	if s.build.NumRows() == 0 && s.j.Type == InnerJoin {
-		return nil, io.EOF
+	if s.buildErr != nil {
+		return nil, s.buildErr
 	}
-	if s.probe == nil {
-		p, err := s.j.Probe.Open(s.ctx, s.x)
-		if err != nil {
-			return nil, err
-		}
-		s.probe = p
-	}
-	probeIdx := make([]int32, 0, s.batch)
-	buildIdx := make([]int32, 0, s.batch)
-	for {
-		if s.cur == nil {
-			rec, err := s.probe.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			if err := s.startProbe(rec); err != nil {
-				rec.Release()
-				return nil, err
-			}
-		}
-		probeIdx, buildIdx = s.probeRows(probeIdx, buildIdx)
-		if len(probeIdx) == cap(probeIdx) {
-			return s.emit(probeIdx, buildIdx)
-		}
-		// The batch is exhausted; emit what it produced before moving on
-		// so that output rows keep referring to the right batch.
-		if len(probeIdx) > 0 {
-			out, err := s.emit(probeIdx, buildIdx)
-			s.endProbe()
-			return out, err
-		}
-		s.endProbe()
-	}
-	return nil, io.EOF
+	return s.next()
 }
 
-// buildTable reads the build side and hashes it.
-func (s *joinStream) buildTable() error {
+func (s *hashJoinStream) Close() error { return s.close() }
+
+// buildTable reads the build side and hashes its keys.
+func (s *hashJoinStream) buildTable() error {
 	in, err := s.j.Build.Open(s.ctx, s.x)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	var recs []arrow.Record
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
-	for {
-		rec, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		recs = append(recs, rec)
-		n := RecordSize(rec)
-		if err := s.x.Reserve("hash join build side", n); err != nil {
-			return err
-		}
-		s.reserved += n
-	}
-	s.build, err = concatRecords(s.mem, s.j.Build.Schema(), recs)
+	rec, err := materialize(in, s.j.Build.Schema(), s.mem, &s.acct)
 	if err != nil {
 		return err
 	}
-	n := int(s.build.NumRows())
-	if n > 1<<31-2 {
-		return fmt.Errorf("engine: hash join build side has %d rows, more than the %d supported", n, 1<<31-2)
-	}
-	// The table: hashes, buckets and chains, 16 bytes a row at most.
-	table := int64(n) * 16
-	if err := s.x.Reserve("hash join build side", table); err != nil {
+	if err := s.setBuild(rec); err != nil {
 		return err
 	}
-	s.reserved += table
-	s.hashes = make([]uint64, n)
-	for _, k := range s.j.BuildKeys {
-		if err := hashColumn(s.seed, s.build.Column(k), s.hashes); err != nil {
-			return err
-		}
+	cols := make([]arrow.Array, len(s.j.BuildKeys))
+	for i, c := range s.j.BuildKeys {
+		cols[i] = rec.Column(c)
 	}
-	size := 1
-	for size < 2*n {
-		size <<= 1
+	t, err := newJoinTable(cols)
+	if err != nil {
+		return err
 	}
-	s.mask = uint64(size - 1)
-	s.buckets = make([]int32, size)
-	for i := range s.buckets {
-		s.buckets[i] = -1
+	if err := s.acct.reserve(t.size()); err != nil {
+		return err
 	}
-	s.next = make([]int32, n)
-	// Insert in reverse so that each chain lists rows in build order.
-	for i := n - 1; i >= 0; i-- {
-		if anyNull(s.build, s.j.BuildKeys, i) {
+	hs := &hashSource{t: t, keys: s.j.ProbeKeys}
+	s.srcs = []pairSource{hs}
+	if s.j.NullAware {
+		s.srcs = append(s.srcs, &nullAwareSource{t: t, p: &hs.p})
+	}
+	return nil
+}
+
+// hashSource gives the pairs of probe and build rows with equal keys.
+type hashSource struct {
+	t    *joinTable
+	keys []int // the probe key columns
+	cols []arrow.Array
+	p    joinKeys // the probe batch's keys
+	cur  probeCursor
+}
+
+func (s *hashSource) start(rec arrow.Record) error {
+	s.cols = s.cols[:0]
+	for _, c := range s.keys {
+		s.cols = append(s.cols, rec.Column(c))
+	}
+	if err := s.p.load(s.cols); err != nil {
+		return err
+	}
+	s.p.hash(s.t.seed)
+	s.cur = probeCursor{chain: -2}
+	return nil
+}
+
+func (s *hashSource) pairs(pi, bi []int32, skip []bool) (_, _ []int32, done bool) {
+	return s.t.pairs(&s.p, &s.cur, pi, bi, skip)
+}
+
+func (s *hashSource) mark(matched []bool) { s.t.mark(&s.p, matched) }
+
+// nullAwareSource gives the further pairs a NOT IN must consider: a probe
+// row with a NULL key against every build row, any other probe row against
+// the build rows with a NULL key. It runs after a hashSource, whose probe
+// keys it reads.
+type nullAwareSource struct {
+	t    *joinTable
+	p    *joinKeys
+	i, j int // the next pair
+}
+
+func (s *nullAwareSource) start(arrow.Record) error {
+	s.i, s.j = 0, 0
+	return nil
+}
+
+func (s *nullAwareSource) pairs(pi, bi []int32, skip []bool) (_, _ []int32, done bool) {
+	for ; s.i < s.p.n; s.i, s.j = s.i+1, 0 {
+		if skip != nil && skip[s.i] {
 			continue
 		}
-		b := s.hashes[i] & s.mask
-		s.next[i] = s.buckets[b]
-		s.buckets[b] = int32(i)
-	}
-	return nil
-}
-
-func anyNull(rec arrow.Record, cols []int, i int) bool {
-	for _, c := range cols {
-		if rec.Column(c).IsNull(i) {
-			return true
+		null := s.p.nulls != nil && s.p.nulls[s.i]
+		m := len(s.t.nullRows)
+		if null {
+			m = s.t.keys.n
 		}
-	}
-	return false
-}
-
-func (s *joinStream) startProbe(rec arrow.Record) error {
-	n := int(rec.NumRows())
-	if cap(s.curHash) < n {
-		s.curHash = make([]uint64, n)
-	}
-	s.curHash = s.curHash[:n]
-	clear(s.curHash)
-	s.curEq = s.curEq[:0]
-	for k, c := range s.j.ProbeKeys {
-		if err := hashColumn(s.seed, rec.Column(c), s.curHash); err != nil {
-			return err
-		}
-		eq, err := keyEqual(rec.Column(c), s.build.Column(s.j.BuildKeys[k]))
-		if err != nil {
-			return err
-		}
-		s.curEq = append(s.curEq, eq)
-	}
-	s.cur = rec
-	s.row = 0
-	s.chain = -2 // the chain of row 0 has not been looked up yet
-	s.matched = false
-	return nil
-}
-
-func (s *joinStream) endProbe() {
-	s.cur.Release()
-	s.cur = nil
-}
-
-// probeRows appends matching (probe, build) row pairs until the output
-// batch is full or the probe batch is exhausted. A build index of -1 stands
-// for the NULLs of an unmatched probe row.
-func (s *joinStream) probeRows(probeIdx, buildIdx []int32) ([]int32, []int32) {
-	n := int(s.cur.NumRows())
-	left := s.j.Type == LeftJoin
-	for s.row < n {
-		i := s.row
-		if s.chain == -2 {
-			s.matched = false
-			if anyNull(s.cur, s.j.ProbeKeys, i) {
-				s.chain = -1
-			} else {
-				s.chain = s.buckets[s.curHash[i]&s.mask]
+		for ; s.j < m; s.j++ {
+			if len(pi) == cap(pi) {
+				return pi, bi, false
 			}
-		}
-		for s.chain >= 0 {
-			if len(probeIdx) == cap(probeIdx) {
-				return probeIdx, buildIdx
+			b := int32(s.j)
+			if !null {
+				b = s.t.nullRows[s.j]
 			}
-			j := s.chain
-			s.chain = s.next[j]
-			if s.hashes[j] != s.curHash[i] || !s.keysEqual(i, int(j)) {
-				continue
-			}
-			probeIdx = append(probeIdx, int32(i))
-			buildIdx = append(buildIdx, j)
-			s.matched = true
+			pi, bi = append(pi, int32(s.i)), append(bi, b)
 		}
-		if left && !s.matched {
-			if len(probeIdx) == cap(probeIdx) {
-				return probeIdx, buildIdx
-			}
-			probeIdx = append(probeIdx, int32(i))
-			buildIdx = append(buildIdx, -1)
-		}
-		s.row++
-		s.chain = -2
 	}
-	return probeIdx, buildIdx
+	return pi, bi, true
 }
 
-func (s *joinStream) keysEqual(i, j int) bool {
-	for _, eq := range s.curEq {
-		if !eq(i, j) {
-			return false
-		}
-	}
-	return true
-}
-
-// emit gathers the output columns for the given row pairs.
-func (s *joinStream) emit(probeIdx, buildIdx []int32) (arrow.Record, error) {
-	pi := indexArray(s.mem, probeIdx)
-	defer pi.Release()
-	bi := indexArray(s.mem, buildIdx)
-	defer bi.Release()
-	cols := make([]arrow.Array, 0, s.j.Out.NumFields())
-	release := func() {
-		for _, c := range cols {
-			c.Release()
-		}
-	}
-	for _, c := range s.cur.Columns() {
-		out, err := compute.TakeArray(s.ctx, c, pi)
-		if err != nil {
-			release()
-			return nil, err
-		}
-		cols = append(cols, out)
-	}
-	for _, c := range s.build.Columns() {
-		out, err := compute.TakeArray(s.ctx, c, bi)
-		if err != nil {
-			release()
-			return nil, err
-		}
-		cols = append(cols, out)
-	}
-	defer release()
-	return array.NewRecord(s.j.Out, cols, int64(len(probeIdx))), nil
-}
-
-// indexArray makes take indices; negative entries become NULL.
-func indexArray(mem memory.Allocator, idx []int32) arrow.Array {
-	b := array.NewInt32Builder(mem)
-	defer b.Release()
-	b.Resize(len(idx))
-	for _, v := range idx {
-		if v < 0 {
-			b.UnsafeAppendBoolToBitmap(false)
+func (s *nullAwareSource) mark(matched []bool) {
+	for i := range s.p.n {
+		if s.p.nulls != nil && s.p.nulls[i] {
+			matched[i] = matched[i] || s.t.keys.n > 0
 		} else {
-			b.UnsafeAppend(v)
+			matched[i] = matched[i] || len(s.t.nullRows) > 0
 		}
 	}
-	return b.NewArray()
-}
-
-func (s *joinStream) Close() error {
-	var err error
-	if s.probe != nil {
-		err = s.probe.Close()
-		s.probe = nil
-	}
-	if s.cur != nil {
-		s.cur.Release()
-		s.cur = nil
-	}
-	if s.build != nil {
-		s.build.Release()
-		s.build = nil
-	}
-	s.hashes, s.buckets, s.next = nil, nil, nil
-	s.x.Release(s.reserved)
-	s.reserved = 0
-	return err
-}
-
-// concatRecords joins batches into one record.
-func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Record) (arrow.Record, error) {
-	var rows int64
-	for _, r := range recs {
-		rows += r.NumRows()
-	}
-	cols := make([]arrow.Array, schema.NumFields())
-	for c := range cols {
-		parts := make([]arrow.Array, len(recs))
-		for i, r := range recs {
-			parts[i] = r.Column(c)
-		}
-		var err error
-		if len(parts) == 0 {
-			cols[c] = array.MakeArrayOfNull(mem, schema.Field(c).Type, 0)
-			continue
-		}
-		cols[c], err = array.Concatenate(parts, mem)
-		if err != nil {
-			for _, a := range cols[:c] {
-				a.Release()
-			}
-			return nil, err
-		}
-	}
-	rec := array.NewRecord(schema, cols, rows)
-	for _, a := range cols {
-		a.Release()
-	}
-	return rec, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/scalar"
 
 	"github.com/hopsql/hopsql/connector"
+	"github.com/hopsql/hopsql/engine"
 )
 
 // Column is a column of a logical plan node's output. IDs are unique within
@@ -62,11 +63,54 @@ type IsNull struct {
 	Not bool
 }
 
-// Arith is binary arithmetic; T is the result type.
+// Arith is binary arithmetic; T is engine.ArithType of the operands.
 type Arith struct {
-	Op   string // + - *
+	Op   engine.ArithOp
 	L, R Expr
 	T    arrow.DataType
+}
+
+// Func calls a scalar function resolved by the engine; the arguments have
+// the types the function takes.
+type Func struct {
+	Fn   *engine.Func
+	Args []Expr
+}
+
+// Case is CASE WHEN ... THEN ... ELSE ... END; every branch has type T.
+type Case struct {
+	Whens []When
+	Else  Expr // nil: NULL
+	T     arrow.DataType
+}
+
+// When is one branch of a Case.
+type When struct{ Cond, Then Expr }
+
+// Coalesce is the first non-NULL argument; all have type T.
+type Coalesce struct {
+	Args []Expr
+	T    arrow.DataType
+}
+
+// Like is X [NOT] LIKE Pattern.
+type Like struct {
+	X, Pattern Expr
+	Not        bool
+}
+
+// InList is X [NOT] IN (List...); the list has X's type.
+type InList struct {
+	X    Expr
+	List []Expr
+	Not  bool
+}
+
+// Param is the value of the Index'th '?' (1-based), of type T. Planning
+// replaces it with a constant before the plan runs.
+type Param struct {
+	Index int
+	T     arrow.DataType
 }
 
 // Negate is unary minus.
@@ -85,8 +129,16 @@ func (e *Logic) Type() arrow.DataType     { return arrow.FixedWidthTypes.Boolean
 func (e *Not) Type() arrow.DataType       { return arrow.FixedWidthTypes.Boolean }
 func (e *IsNull) Type() arrow.DataType    { return arrow.FixedWidthTypes.Boolean }
 func (e *Arith) Type() arrow.DataType     { return e.T }
-func (e *Negate) Type() arrow.DataType    { return e.X.Type() }
-func (e *Cast) Type() arrow.DataType      { return e.T }
+func (e *Func) Type() arrow.DataType      { return e.Fn.Result }
+func (e *Case) Type() arrow.DataType      { return e.T }
+func (e *Coalesce) Type() arrow.DataType  { return e.T }
+func (e *Like) Type() arrow.DataType      { return arrow.FixedWidthTypes.Boolean }
+func (e *InList) Type() arrow.DataType    { return arrow.FixedWidthTypes.Boolean }
+func (e *Param) Type() arrow.DataType     { return e.T }
+func (e *Negate) Type() arrow.DataType {
+	return (&engine.Negate{X: &engine.Lit{Value: scalar.MakeNullScalar(e.X.Type())}}).Type()
+}
+func (e *Cast) Type() arrow.DataType { return e.T }
 
 func (e *ColumnRef) String() string { return e.Col.String() }
 func (e *Const) String() string     { return connector.QuoteLiteral(e.Value) }
@@ -112,7 +164,46 @@ func (e *IsNull) String() string {
 	}
 	return e.X.String() + " IS NULL"
 }
-func (e *Arith) String() string  { return "(" + e.L.String() + " " + e.Op + " " + e.R.String() + ")" }
+func (e *Arith) String() string {
+	return "(" + e.L.String() + " " + e.Op.String() + " " + e.R.String() + ")"
+}
+func (e *Func) String() string { return e.Fn.Name + "(" + joinExprs(e.Args) + ")" }
+func (e *Case) String() string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, w := range e.Whens {
+		b.WriteString(" WHEN " + w.Cond.String() + " THEN " + w.Then.String())
+	}
+	if e.Else != nil {
+		b.WriteString(" ELSE " + e.Else.String())
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+func (e *Coalesce) String() string { return "coalesce(" + joinExprs(e.Args) + ")" }
+func (e *Like) String() string {
+	not := ""
+	if e.Not {
+		not = " NOT"
+	}
+	return e.X.String() + not + " LIKE " + e.Pattern.String()
+}
+func (e *InList) String() string {
+	not := ""
+	if e.Not {
+		not = " NOT"
+	}
+	return e.X.String() + not + " IN (" + joinExprs(e.List) + ")"
+}
+func (e *Param) String() string { return fmt.Sprintf("$%d", e.Index) }
+
+func joinExprs(es []Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}
 func (e *Negate) String() string { return "-" + e.X.String() }
 func (e *Cast) String() string {
 	name, err := connector.TypeName(e.T)
@@ -122,28 +213,104 @@ func (e *Cast) String() string {
 	return "CAST(" + e.X.String() + " AS " + strings.ToUpper(name) + ")"
 }
 
+// children returns the expressions directly inside e.
+func children(e Expr) []Expr {
+	switch e := e.(type) {
+	case *Compare:
+		return []Expr{e.L, e.R}
+	case *Logic:
+		return e.Terms
+	case *Not:
+		return []Expr{e.X}
+	case *IsNull:
+		return []Expr{e.X}
+	case *Arith:
+		return []Expr{e.L, e.R}
+	case *Negate:
+		return []Expr{e.X}
+	case *Cast:
+		return []Expr{e.X}
+	case *Func:
+		return e.Args
+	case *Case:
+		var out []Expr
+		for _, w := range e.Whens {
+			out = append(out, w.Cond, w.Then)
+		}
+		if e.Else != nil {
+			out = append(out, e.Else)
+		}
+		return out
+	case *Coalesce:
+		return e.Args
+	case *Like:
+		return []Expr{e.X, e.Pattern}
+	case *InList:
+		return append([]Expr{e.X}, e.List...)
+	}
+	return nil
+}
+
+// withChildren returns a copy of e with its children replaced by kids, in
+// the order children returns them.
+func withChildren(e Expr, kids []Expr) Expr {
+	switch e := e.(type) {
+	case *Compare:
+		return &Compare{Op: e.Op, L: kids[0], R: kids[1]}
+	case *Logic:
+		return &Logic{And: e.And, Terms: kids}
+	case *Not:
+		return &Not{X: kids[0]}
+	case *IsNull:
+		return &IsNull{X: kids[0], Not: e.Not}
+	case *Arith:
+		return &Arith{Op: e.Op, L: kids[0], R: kids[1], T: e.T}
+	case *Negate:
+		return &Negate{X: kids[0]}
+	case *Cast:
+		return &Cast{X: kids[0], T: e.T}
+	case *Func:
+		return &Func{Fn: e.Fn, Args: kids}
+	case *Case:
+		c := &Case{T: e.T}
+		for i := range e.Whens {
+			c.Whens = append(c.Whens, When{Cond: kids[2*i], Then: kids[2*i+1]})
+		}
+		if e.Else != nil {
+			c.Else = kids[len(kids)-1]
+		}
+		return c
+	case *Coalesce:
+		return &Coalesce{Args: kids, T: e.T}
+	case *Like:
+		return &Like{X: kids[0], Pattern: kids[1], Not: e.Not}
+	case *InList:
+		return &InList{X: kids[0], List: kids[1:], Not: e.Not}
+	}
+	return e
+}
+
+// transform rebuilds e bottom-up, replacing each node by fn's result.
+func transform(e Expr, fn func(Expr) (Expr, error)) (Expr, error) {
+	kids := children(e)
+	if len(kids) > 0 {
+		out := make([]Expr, len(kids))
+		for i, k := range kids {
+			var err error
+			if out[i], err = transform(k, fn); err != nil {
+				return nil, err
+			}
+		}
+		e = withChildren(e, out)
+	}
+	return fn(e)
+}
+
 // walk calls fn for e and every expression inside it, parents first.
 func walk(e Expr, fn func(Expr)) {
 	fn(e)
-	switch e := e.(type) {
-	case *Compare:
-		walk(e.L, fn)
-		walk(e.R, fn)
-	case *Logic:
-		for _, t := range e.Terms {
-			walk(t, fn)
-		}
-	case *Not:
-		walk(e.X, fn)
-	case *IsNull:
-		walk(e.X, fn)
-	case *Arith:
-		walk(e.L, fn)
-		walk(e.R, fn)
-	case *Negate:
-		walk(e.X, fn)
-	case *Cast:
-		walk(e.X, fn)
+	for _, k := range children(e) {
+		walk(k, fn)
 	}
 }
 

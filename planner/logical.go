@@ -2,6 +2,7 @@ package planner
 
 import (
 	"github.com/hopsql/hopsql/catalog"
+	"github.com/hopsql/hopsql/engine"
 )
 
 // Node is a node of a logical plan.
@@ -25,6 +26,9 @@ type ScanNode struct {
 	// Filters are conjuncts over this scan's columns that the source may
 	// use to skip data; they are also evaluated above the scan.
 	Filters []Expr
+	// rows estimates the rows the scan reads, when its source says; the
+	// physical planner sets it before it plans joins.
+	rows int64
 }
 
 // FilterNode keeps rows where Pred is true.
@@ -48,6 +52,11 @@ const (
 	JoinInner JoinKind = iota
 	JoinLeft
 	JoinCross
+	JoinFull
+	// JoinSemi keeps the left rows with a match, JoinAnti those without;
+	// both output the left columns only.
+	JoinSemi
+	JoinAnti
 )
 
 func (k JoinKind) String() string {
@@ -56,6 +65,12 @@ func (k JoinKind) String() string {
 		return "LEFT"
 	case JoinCross:
 		return "CROSS"
+	case JoinFull:
+		return "FULL"
+	case JoinSemi:
+		return "SEMI"
+	case JoinAnti:
+		return "ANTI"
 	}
 	return "INNER"
 }
@@ -70,7 +85,68 @@ type JoinNode struct {
 	// Keys are equalities between an expression over Left and one over
 	// Right.
 	Keys []JoinKey
+	// Residual is the rest of the join condition, over both sides.
+	Residual Expr
+	// NullAware gives an anti join NOT IN's semantics for NULL keys.
+	NullAware bool
 }
+
+// AggregateNode groups its input by Keys and computes Aggs; its output is
+// one column per key, then one per aggregate.
+type AggregateNode struct {
+	Input Node
+	Keys  []Expr
+	Aggs  []AggCall
+	Cols  []*Column
+}
+
+// AggCall is one aggregate: Func over Arg (nil for COUNT(*)).
+type AggCall struct {
+	Func     engine.AggFunc
+	Arg      Expr
+	Distinct bool
+}
+
+func (a AggCall) String() string {
+	arg := "*"
+	if a.Arg != nil {
+		arg = a.Arg.String()
+		if a.Distinct {
+			arg = "DISTINCT " + arg
+		}
+	}
+	return a.Func.String() + "(" + arg + ")"
+}
+
+// SortNode orders its input.
+type SortNode struct {
+	Input Node
+	Keys  []SortItem
+}
+
+// SortItem is one ORDER BY key.
+type SortItem struct {
+	X          Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// UnionNode yields the rows of its inputs (UNION ALL); every input's
+// columns have the types of Cols.
+type UnionNode struct {
+	Sides []Node
+	Cols  []*Column
+}
+
+// SingleRowNode passes at most one row and fails on a second; with no
+// input row it yields one row of NULLs. Scalar subqueries use it.
+type SingleRowNode struct {
+	Input Node
+}
+
+// ValuesNode is a constant relation: one row of no columns for a SELECT
+// without FROM.
+type ValuesNode struct{}
 
 // JoinKey is one equality of a hash join.
 type JoinKey struct{ L, R Expr }
@@ -90,15 +166,28 @@ func (n *ScanNode) Columns() []*Column {
 func (n *FilterNode) Columns() []*Column  { return n.Input.Columns() }
 func (n *ProjectNode) Columns() []*Column { return n.Cols }
 func (n *JoinNode) Columns() []*Column {
+	if n.Kind == JoinSemi || n.Kind == JoinAnti {
+		return n.Left.Columns()
+	}
 	return append(append([]*Column{}, n.Left.Columns()...), n.Right.Columns()...)
 }
-func (n *LimitNode) Columns() []*Column { return n.Input.Columns() }
+func (n *LimitNode) Columns() []*Column     { return n.Input.Columns() }
+func (n *AggregateNode) Columns() []*Column { return n.Cols }
+func (n *SortNode) Columns() []*Column      { return n.Input.Columns() }
+func (n *UnionNode) Columns() []*Column     { return n.Cols }
+func (n *SingleRowNode) Columns() []*Column { return n.Input.Columns() }
+func (n *ValuesNode) Columns() []*Column    { return nil }
 
-func (n *ScanNode) Inputs() []Node    { return nil }
-func (n *FilterNode) Inputs() []Node  { return []Node{n.Input} }
-func (n *ProjectNode) Inputs() []Node { return []Node{n.Input} }
-func (n *JoinNode) Inputs() []Node    { return []Node{n.Left, n.Right} }
-func (n *LimitNode) Inputs() []Node   { return []Node{n.Input} }
+func (n *ScanNode) Inputs() []Node      { return nil }
+func (n *FilterNode) Inputs() []Node    { return []Node{n.Input} }
+func (n *ProjectNode) Inputs() []Node   { return []Node{n.Input} }
+func (n *JoinNode) Inputs() []Node      { return []Node{n.Left, n.Right} }
+func (n *LimitNode) Inputs() []Node     { return []Node{n.Input} }
+func (n *AggregateNode) Inputs() []Node { return []Node{n.Input} }
+func (n *SortNode) Inputs() []Node      { return []Node{n.Input} }
+func (n *UnionNode) Inputs() []Node     { return n.Sides }
+func (n *SingleRowNode) Inputs() []Node { return []Node{n.Input} }
+func (n *ValuesNode) Inputs() []Node    { return nil }
 
 // idSet returns the IDs of cols.
 func idSet(cols []*Column) map[int]bool {

@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/scalar"
 
+	"github.com/hopsql/hopsql/catalog"
 	"github.com/hopsql/hopsql/connector"
 	"github.com/hopsql/hopsql/engine"
 )
@@ -23,6 +25,8 @@ type lowered struct {
 type physicalBuilder struct {
 	ctx context.Context
 	src *source
+	// analyze instruments every operator (EXPLAIN ANALYZE).
+	analyze bool
 	// nextID numbers columns the lowering adds (computed join keys).
 	nextID int
 }
@@ -40,7 +44,7 @@ func (p *physicalBuilder) lower(n Node) (lowered, error) {
 		if err != nil {
 			return lowered{}, err
 		}
-		return lowered{op: &engine.Filter{Input: in.op, Pred: pred}, cols: in.cols}, nil
+		return p.wrap(lowered{op: &engine.Filter{Input: in.op, Pred: pred}, cols: in.cols}), nil
 	case *ProjectNode:
 		in, err := p.lower(n.Input)
 		if err != nil {
@@ -54,17 +58,136 @@ func (p *physicalBuilder) lower(n Node) (lowered, error) {
 			}
 			fields[i] = arrow.Field{Name: n.Cols[i].Name, Type: e.Type(), Nullable: true}
 		}
-		return lowered{op: &engine.Project{Input: in.op, Exprs: exprs, Out: arrow.NewSchema(fields, nil)}, cols: n.Cols}, nil
+		return p.wrap(lowered{op: &engine.Project{Input: in.op, Exprs: exprs, Out: arrow.NewSchema(fields, nil)}, cols: n.Cols}), nil
 	case *JoinNode:
 		return p.lowerJoin(n)
 	case *LimitNode:
+		if sort, ok := n.Input.(*SortNode); ok {
+			return p.lowerSort(sort, n)
+		}
 		in, err := p.lower(n.Input)
 		if err != nil {
 			return lowered{}, err
 		}
-		return lowered{op: &engine.Limit{Input: in.op, Offset: n.Offset, Count: n.Count}, cols: in.cols}, nil
+		return p.wrap(lowered{op: &engine.Limit{Input: in.op, Offset: n.Offset, Count: n.Count}, cols: in.cols}), nil
+	case *SortNode:
+		return p.lowerSort(n, nil)
+	case *AggregateNode:
+		return p.lowerAggregate(n)
+	case *UnionNode:
+		u := &engine.UnionAll{Out: schemaOf(n.Cols)}
+		for _, in := range n.Sides {
+			l, err := p.lower(in)
+			if err != nil {
+				return lowered{}, err
+			}
+			u.Inputs = append(u.Inputs, l.op)
+		}
+		return p.wrap(lowered{op: u, cols: n.Cols}), nil
+	case *SingleRowNode:
+		in, err := p.lower(n.Input)
+		if err != nil {
+			return lowered{}, err
+		}
+		return p.wrap(lowered{op: &engine.SingleRow{Input: in.op}, cols: in.cols}), nil
+	case *ValuesNode:
+		rec := array.NewRecord(oneRow, nil, 1)
+		return p.wrap(lowered{op: &engine.Values{Out: oneRow, Records: []arrow.Record{rec}, Name: "one row"}}), nil
 	}
 	return lowered{}, fmt.Errorf("planner: cannot lower %T", n)
+}
+
+// wrap instruments an operator for EXPLAIN ANALYZE; otherwise it returns
+// it as it is.
+func (p *physicalBuilder) wrap(l lowered) lowered {
+	if !p.analyze {
+		return l
+	}
+	var kids []engine.Operator
+	kids = append(kids, l.op.Children()...)
+	l.op = &engine.Instrument{Op: l.op, Stats: &engine.Stats{}, Kids: kids}
+	return l
+}
+
+// schemaOf is the Arrow schema of a node's columns.
+func schemaOf(cols []*Column) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: true}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// lowerSort builds Sort, or TopN when a LIMIT sits on the sort.
+func (p *physicalBuilder) lowerSort(n *SortNode, limit *LimitNode) (lowered, error) {
+	in, err := p.lower(n.Input)
+	if err != nil {
+		return lowered{}, err
+	}
+	width := len(in.cols)
+	exprs := make([]Expr, len(n.Keys))
+	for i, k := range n.Keys {
+		exprs[i] = k.X
+	}
+	in, idx, err := p.exprColumns(in, exprs)
+	if err != nil {
+		return lowered{}, err
+	}
+	keys := make([]engine.SortKey, len(n.Keys))
+	for i, k := range n.Keys {
+		keys[i] = engine.SortKey{Col: idx[i], Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	var op engine.Operator = &engine.Sort{Input: in.op, Keys: keys}
+	if limit != nil {
+		op = &engine.TopN{Input: in.op, Keys: keys, Limit: limit.Count, Offset: limit.Offset}
+	}
+	out := p.wrap(lowered{op: op, cols: in.cols})
+	if len(in.cols) > width {
+		out = p.project(out, width)
+	}
+	return out, nil
+}
+
+// project keeps the first width columns of l.
+func (p *physicalBuilder) project(l lowered, width int) lowered {
+	schema := l.op.Schema()
+	exprs := make([]engine.Expr, width)
+	for i := range exprs {
+		exprs[i] = &engine.Col{Index: i, Name: l.cols[i].String(), T: schema.Field(i).Type}
+	}
+	out := arrow.NewSchema(schema.Fields()[:width], nil)
+	return p.wrap(lowered{op: &engine.Project{Input: l.op, Exprs: exprs, Out: out}, cols: l.cols[:width]})
+}
+
+func (p *physicalBuilder) lowerAggregate(n *AggregateNode) (lowered, error) {
+	in, err := p.lower(n.Input)
+	if err != nil {
+		return lowered{}, err
+	}
+	var exprs []Expr
+	exprs = append(exprs, n.Keys...)
+	for _, a := range n.Aggs {
+		if a.Arg != nil {
+			exprs = append(exprs, a.Arg)
+		}
+	}
+	in, idx, err := p.exprColumns(in, exprs)
+	if err != nil {
+		return lowered{}, err
+	}
+	op := &engine.HashAggregate{Input: in.op, Keys: idx[:len(n.Keys)]}
+	j := len(n.Keys)
+	for i, a := range n.Aggs {
+		arg := -1
+		if a.Arg != nil {
+			arg = idx[j]
+			j++
+		}
+		col := n.Cols[len(n.Keys)+i]
+		op.Aggs = append(op.Aggs, engine.Aggregate{Func: a.Func, Arg: arg, Distinct: a.Distinct, Name: col.Name, Type: col.Type})
+	}
+	op.Out = schemaOf(n.Cols)
+	return p.wrap(lowered{op: op, cols: n.Cols}), nil
 }
 
 func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
@@ -82,6 +205,9 @@ func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
 	if err != nil {
 		return lowered{}, p.src.errorf(fg.TableName(), err, "reading %s", fg.QualifiedName())
 	}
+	if e, ok := scan.(connector.RowEstimator); ok {
+		n.rows = e.EstimatedRows()
+	}
 	schema := scan.Schema()
 	if schema.NumFields() != len(req.Columns) {
 		return lowered{}, fmt.Errorf("planner: scan of %s returned %d columns, want %d", fg.QualifiedName(), schema.NumFields(), len(req.Columns))
@@ -92,10 +218,13 @@ func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
 		eparts[i] = part
 	}
 	name := fg.QualifiedName()
+	if fg.Project == catalog.InfoSchemaProject {
+		name = catalog.InfoSchemaProject + "." + fg.Name
+	}
 	if n.Table.Latest {
 		name += " (latest version of " + fg.Name + ")"
 	}
-	if n.Alias != fg.TableName() {
+	if n.Alias != n.Table.Ref.Table {
 		name += " AS " + n.Alias
 	}
 	cols := "columns: " + strings.Join(req.Columns, ", ")
@@ -111,19 +240,20 @@ func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
 		details = append(details, "filters offered to the source: "+strings.Join(parts, " AND "))
 	}
 	details = append(details, scan.Explain()...)
-	return lowered{op: &engine.Scan{Table: name, Details: details, Out: schema, Parts: eparts}, cols: n.Columns()}, nil
+	return p.wrap(lowered{op: &engine.Scan{Table: name, Details: details, Out: schema, Parts: eparts}, cols: n.Columns()}), nil
+}
+
+var joinTypes = map[JoinKind]engine.JoinType{
+	JoinInner: engine.InnerJoin,
+	JoinCross: engine.InnerJoin,
+	JoinLeft:  engine.LeftJoin,
+	JoinFull:  engine.FullJoin,
+	JoinSemi:  engine.SemiJoin,
+	JoinAnti:  engine.AntiJoin,
 }
 
 func (p *physicalBuilder) lowerJoin(n *JoinNode) (lowered, error) {
-	var kind engine.JoinType
-	switch {
-	case n.Kind == JoinCross || len(n.Keys) == 0:
-		return lowered{}, p.src.errorf("join", ErrNotSupported, "joins without an equality between the two sides (cross joins)")
-	case n.Kind == JoinLeft:
-		kind = engine.LeftJoin
-	default:
-		kind = engine.InnerJoin
-	}
+	kind := joinTypes[n.Kind]
 	left, err := p.lower(n.Left)
 	if err != nil {
 		return lowered{}, err
@@ -132,31 +262,129 @@ func (p *physicalBuilder) lowerJoin(n *JoinNode) (lowered, error) {
 	if err != nil {
 		return lowered{}, err
 	}
+	// An inner join builds its hash table on the smaller side.
+	if kind == engine.InnerJoin && len(n.Keys) > 0 && estimate(n.Left) < estimate(n.Right) {
+		left, right = right, left
+		keys := make([]JoinKey, len(n.Keys))
+		for i, k := range n.Keys {
+			keys[i] = JoinKey{L: k.R, R: k.L}
+		}
+		n = &JoinNode{Left: n.Right, Right: n.Left, Kind: n.Kind, Keys: keys, Residual: n.Residual}
+	}
+	outCols := func(l, r lowered) []*Column {
+		if kind == engine.SemiJoin || kind == engine.AntiJoin {
+			return l.cols
+		}
+		return append(append([]*Column{}, l.cols...), r.cols...)
+	}
+	if len(n.Keys) == 0 {
+		if kind == engine.FullJoin {
+			return lowered{}, p.src.errorf("join", ErrNotSupported, "FULL JOIN without an equality between the two sides")
+		}
+		var pred engine.Expr
+		if n.Residual != nil {
+			if pred, err = lowerExpr(n.Residual, append(append([]*Column{}, left.cols...), right.cols...)); err != nil {
+				return lowered{}, err
+			}
+		}
+		op := &engine.NestedLoopJoin{Probe: left.op, Build: right.op, Type: kind, Pred: pred,
+			Out: engine.JoinOutput(left.op.Schema(), right.op.Schema(), kind)}
+		return p.wrap(lowered{op: op, cols: outCols(left, right)}), nil
+	}
 	lk := make([]Expr, len(n.Keys))
 	rk := make([]Expr, len(n.Keys))
 	for i, k := range n.Keys {
 		lk[i], rk[i] = k.L, k.R
 	}
-	left, lidx, err := p.keyColumns(left, lk)
+	lw, rw := len(left.cols), len(right.cols)
+	left, lidx, err := p.exprColumns(left, lk)
 	if err != nil {
 		return lowered{}, err
 	}
-	right, ridx, err := p.keyColumns(right, rk)
+	right, ridx, err := p.exprColumns(right, rk)
 	if err != nil {
 		return lowered{}, err
 	}
 	j := &engine.HashJoin{
 		Probe: left.op, Build: right.op,
 		ProbeKeys: lidx, BuildKeys: ridx,
-		Type: kind,
-		Out:  engine.JoinOutput(left.op.Schema(), right.op.Schema(), kind),
+		Type: kind, NullAware: n.NullAware,
+		Out: engine.JoinOutput(left.op.Schema(), right.op.Schema(), kind),
 	}
-	return lowered{op: j, cols: append(append([]*Column{}, left.cols...), right.cols...)}, nil
+	if n.Residual != nil {
+		if j.Residual, err = lowerExpr(n.Residual, append(append([]*Column{}, left.cols...), right.cols...)); err != nil {
+			return lowered{}, err
+		}
+	}
+	out := p.wrap(lowered{op: j, cols: outCols(left, right)})
+	// Drop key columns the join computed for itself.
+	if len(left.cols) > lw || len(right.cols) > rw {
+		out = p.keep(out, lw, len(left.cols), rw, kind)
+	}
+	return out, nil
 }
 
-// keyColumns finds the join keys among in's columns, adding a projection
-// that computes those that are expressions.
-func (p *physicalBuilder) keyColumns(in lowered, keys []Expr) (lowered, []int, error) {
+// keep drops computed key columns from a join's output: it keeps the first
+// lw of the probe side's lwAll columns and the first rw of the build side's.
+func (p *physicalBuilder) keep(l lowered, lw, lwAll, rw int, kind engine.JoinType) lowered {
+	schema := l.op.Schema()
+	var exprs []engine.Expr
+	var fields []arrow.Field
+	var cols []*Column
+	add := func(i int) {
+		exprs = append(exprs, &engine.Col{Index: i, Name: l.cols[i].String(), T: schema.Field(i).Type})
+		fields = append(fields, schema.Field(i))
+		cols = append(cols, l.cols[i])
+	}
+	for i := 0; i < lw; i++ {
+		add(i)
+	}
+	if kind != engine.SemiJoin && kind != engine.AntiJoin {
+		for i := 0; i < rw; i++ {
+			add(lwAll + i)
+		}
+	}
+	return p.wrap(lowered{op: &engine.Project{Input: l.op, Exprs: exprs, Out: arrow.NewSchema(fields, nil)}, cols: cols})
+}
+
+// estimate guesses how many rows a node yields, to choose the build side of
+// a hash join: a scan's rows as its source counts them after pruning, a
+// quarter of that per filter.
+func estimate(n Node) float64 {
+	switch n := n.(type) {
+	case *ScanNode:
+		if n.rows > 0 {
+			return float64(n.rows)
+		}
+		return 1e6
+	case *FilterNode:
+		return estimate(n.Input) / 4
+	case *JoinNode:
+		l, r := estimate(n.Left), estimate(n.Right)
+		if n.Kind == JoinSemi || n.Kind == JoinAnti {
+			return l / 2
+		}
+		return max(l, r)
+	case *AggregateNode:
+		if len(n.Keys) == 0 {
+			return 1
+		}
+		return estimate(n.Input) / 10
+	case *LimitNode:
+		return min(float64(n.Count), estimate(n.Input))
+	case *SingleRowNode, *ValuesNode:
+		return 1
+	}
+	var sum float64
+	for _, in := range n.Inputs() {
+		sum += estimate(in)
+	}
+	return sum
+}
+
+// exprColumns finds expressions among in's columns, adding a projection
+// that computes those that are not plain columns.
+func (p *physicalBuilder) exprColumns(in lowered, keys []Expr) (lowered, []int, error) {
 	idx := make([]int, len(keys))
 	var extra []Expr
 	for i, k := range keys {
@@ -191,7 +419,7 @@ func (p *physicalBuilder) keyColumns(in lowered, keys []Expr) (lowered, []int, e
 		fields = append(fields, arrow.Field{Name: col.Name, Type: e.Type(), Nullable: true})
 	}
 	op := &engine.Project{Input: in.op, Exprs: exprs, Out: arrow.NewSchema(fields, nil)}
-	return lowered{op: op, cols: cols}, idx, nil
+	return p.wrap(lowered{op: op, cols: cols}), idx, nil
 }
 
 func indexOf(cols []*Column, id int) int {
@@ -211,8 +439,6 @@ var engineOps = map[connector.Op]engine.CmpOp{
 	connector.Gt: engine.OpGt,
 	connector.Ge: engine.OpGe,
 }
-
-var computeArith = map[string]string{"+": "add", "-": "subtract", "*": "multiply"}
 
 // lowerExpr turns a logical expression over cols into a physical one.
 func lowerExpr(e Expr, cols []*Column) (engine.Expr, error) {
@@ -267,13 +493,57 @@ func lowerExpr(e Expr, cols []*Column) (engine.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &engine.Call{Fn: computeArith[e.Op], Args: []engine.Expr{l, r}, T: e.T, Infix: e.Op}, nil
+		return &engine.Arith{Op: e.Op, L: l, R: r, T: e.T}, nil
+	case *Func:
+		args, err := lowerAll(e.Args, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &engine.FuncCall{Fn: e.Fn, Args: args}, nil
+	case *Case:
+		c := &engine.Case{T: e.T}
+		for _, w := range e.Whens {
+			cond, then, err := lowerPair(w.Cond, w.Then, cols)
+			if err != nil {
+				return nil, err
+			}
+			c.Whens = append(c.Whens, engine.When{Cond: cond, Then: then})
+		}
+		if e.Else != nil {
+			var err error
+			if c.Else, err = lowerExpr(e.Else, cols); err != nil {
+				return nil, err
+			}
+		}
+		return c, nil
+	case *Coalesce:
+		args, err := lowerAll(e.Args, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &engine.Coalesce{Args: args, T: e.T}, nil
+	case *Like:
+		x, pat, err := lowerPair(e.X, e.Pattern, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &engine.Like{X: x, Pattern: pat, Not: e.Not}, nil
+	case *InList:
+		x, err := lowerExpr(e.X, cols)
+		if err != nil {
+			return nil, err
+		}
+		list, err := lowerAll(e.List, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &engine.InList{X: x, List: list, Not: e.Not}, nil
 	case *Negate:
 		x, err := lowerExpr(e.X, cols)
 		if err != nil {
 			return nil, err
 		}
-		return &engine.Call{Fn: "negate", Args: []engine.Expr{x}, T: e.Type()}, nil
+		return &engine.Negate{X: x}, nil
 	case *Cast:
 		x, err := lowerExpr(e.X, cols)
 		if err != nil {
@@ -282,6 +552,17 @@ func lowerExpr(e Expr, cols []*Column) (engine.Expr, error) {
 		return &engine.Cast{X: x, T: e.T}, nil
 	}
 	return nil, fmt.Errorf("planner: cannot lower %T", e)
+}
+
+func lowerAll(es []Expr, cols []*Column) ([]engine.Expr, error) {
+	out := make([]engine.Expr, len(es))
+	for i, e := range es {
+		var err error
+		if out[i], err = lowerExpr(e, cols); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func lowerPair(a, b Expr, cols []*Column) (engine.Expr, engine.Expr, error) {
@@ -338,6 +619,32 @@ func toPredicate(e Expr) (connector.Predicate, bool) {
 			return connector.And(terms), true
 		}
 		return inList(terms)
+	case *InList:
+		c, ok := e.X.(*ColumnRef)
+		if !ok {
+			return nil, false
+		}
+		var vals []scalar.Scalar
+		for _, v := range e.List {
+			k, ok := v.(*Const)
+			if !ok {
+				return nil, false
+			}
+			if !k.Value.IsValid() {
+				if e.Not {
+					return nil, false // NOT IN with a NULL: never true, but leave it to the filter
+				}
+				continue
+			}
+			vals = append(vals, k.Value)
+		}
+		return connector.In{Column: c.Col.Name, Values: vals, Not: e.Not}, true
+	case *Like:
+		c, ok := e.X.(*ColumnRef)
+		k, ok2 := e.Pattern.(*Const)
+		if ok && ok2 && k.Value.IsValid() {
+			return connector.Like{Column: c.Col.Name, Pattern: string(k.Value.(*scalar.String).Value.Bytes()), Not: e.Not}, true
+		}
 	case *Not:
 		if p, ok := toPredicate(e.X); ok {
 			if in, ok := p.(connector.In); ok {

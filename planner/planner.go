@@ -11,7 +11,9 @@ package planner
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -34,23 +36,24 @@ func New(cat *catalog.Catalog) *Planner { return &Planner{cat: cat} }
 type Plan struct {
 	root engine.Operator
 	// explain is set for EXPLAIN statements: running the plan yields its
-	// text instead of its rows.
-	explain bool
+	// text instead of its rows. With analyze, running it runs the query,
+	// discards the rows and yields the plan with what each operator did.
+	explain, analyze bool
 }
 
 // explainSchema is the schema of EXPLAIN's result: one line of the plan a
 // row.
 var explainSchema = arrow.NewSchema([]arrow.Field{{Name: "plan", Type: arrow.BinaryTypes.String}}, nil)
 
-// Plan parses and plans one SQL statement. Planning reads metadata (the
-// catalog, file footers) but no rows.
-func (p *Planner) Plan(ctx context.Context, sql string) (*Plan, error) {
+// Plan parses and plans one SQL statement, with args as the values of its
+// ? placeholders, in order (Go values: integers, floats, bool, string,
+// []byte, time.Time, nil; a placeholder compared with a column takes the
+// column's type, and a value that does not convert is an error). Planning
+// reads metadata (the catalog, file footers) but no rows.
+func (p *Planner) Plan(ctx context.Context, sql string, args ...any) (*Plan, error) {
 	src, err := prepare(sql)
 	if err != nil {
 		return nil, err
-	}
-	if src.analyze {
-		return nil, src.errorf("analyze", ErrNotSupported, "EXPLAIN ANALYZE")
 	}
 	// SHOW and DESCRIBE are answered from the catalog; the parser reads
 	// them badly, so they are recognised from the tokens.
@@ -61,21 +64,30 @@ func (p *Planner) Plan(ctx context.Context, sql string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &binder{ctx: ctx, cat: p.cat, src: src}
-	logical, err := b.bindQuery(stmt)
+	params, err := paramValues(args)
 	if err != nil {
 		return nil, err
 	}
+	b := &binder{ctx: ctx, cat: p.cat, src: src, params: params}
+	q, err := b.bindQuery(stmt, nil)
+	if err != nil {
+		return nil, err
+	}
+	if b.paramsUsed != len(params) {
+		return nil, &Error{Msg: fmt.Sprintf("the statement has %d ? placeholder(s) but %d argument(s) were given", b.paramsUsed, len(params))}
+	}
+	logical := q.node
+	foldPlan(logical)
 	if logical, err = pushDown(logical, nil); err != nil {
 		return nil, err
 	}
-	prune(logical, map[int]bool{})
-	pb := &physicalBuilder{ctx: ctx, src: src}
+	prune(logical, idSet(logical.Columns()))
+	pb := &physicalBuilder{ctx: ctx, src: src, analyze: src.analyze}
 	phys, err := pb.lower(logical)
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{root: phys.op, explain: src.explain}, nil
+	return &Plan{root: phys.op, explain: src.explain, analyze: src.analyze}, nil
 }
 
 // Schema is the schema of the plan's result.
@@ -99,9 +111,18 @@ func (p *Plan) Run(ctx context.Context, x *engine.Exec) (array.RecordReader, err
 	if x != nil && x.Mem != nil {
 		mem = x.Mem
 	}
+	text := p.Explain()
+	if p.analyze {
+		start := time.Now()
+		rows, err := drain(ctx, p.root, x)
+		if err != nil {
+			return nil, err
+		}
+		text = p.Explain() + fmt.Sprintf("total: %d rows in %s\n", rows, time.Since(start).Round(time.Microsecond))
+	}
 	b := array.NewStringBuilder(mem)
 	defer b.Release()
-	for _, line := range strings.Split(strings.TrimRight(p.Explain(), "\n"), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		b.Append(line)
 	}
 	col := b.NewArray()
@@ -119,15 +140,45 @@ func (p *Plan) Explain() string {
 	return b.String()
 }
 
-func explainOp(b *strings.Builder, op engine.Operator, first, rest string) {
-	desc := op.Describe()
-	var details []string
-	if s, ok := op.(*engine.Scan); ok {
-		desc = "Scan " + s.Table
-		details = s.Details
+// drain runs op to the end and counts its rows.
+func drain(ctx context.Context, op engine.Operator, x *engine.Exec) (int64, error) {
+	rr, err := engine.Run(ctx, op, x)
+	if err != nil {
+		return 0, err
 	}
+	defer rr.Release()
+	var n int64
+	for rr.Next() {
+		n += rr.Record().NumRows()
+	}
+	return n, rr.Err()
+}
+
+func explainOp(b *strings.Builder, op engine.Operator, first, rest string) {
+	var stats *engine.Stats
+	if in, ok := op.(*engine.Instrument); ok {
+		stats = in.Stats
+		inner := in.Op
+		desc, details := describe(inner)
+		if stats.Batches.Load() > 0 || stats.Nanos.Load() > 0 {
+			desc += "  (" + stats.String() + ")"
+		}
+		writeOp(b, desc, details, in.Children(), first, rest)
+		return
+	}
+	desc, details := describe(op)
+	writeOp(b, desc, details, op.Children(), first, rest)
+}
+
+func describe(op engine.Operator) (string, []string) {
+	if s, ok := op.(*engine.Scan); ok {
+		return "Scan " + s.Table, s.Details
+	}
+	return op.Describe(), nil
+}
+
+func writeOp(b *strings.Builder, desc string, details []string, kids []engine.Operator, first, rest string) {
 	b.WriteString(first + desc + "\n")
-	kids := op.Children()
 	for _, d := range details {
 		pad := "   "
 		if len(kids) > 0 {

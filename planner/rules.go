@@ -15,17 +15,15 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 	case *FilterNode:
 		return pushDown(n.Input, append(preds, conjuncts(n.Pred)...))
 	case *ProjectNode:
-		// A conjunct over columns the projection passes through unchanged
-		// moves below it, reading the input's columns.
-		pass := map[int]*Column{}
+		// A conjunct over the projection's columns moves below it, with
+		// each column replaced by the expression that computes it.
+		defs := map[int]Expr{}
 		for i, e := range n.Exprs {
-			if c, ok := e.(*ColumnRef); ok {
-				pass[n.Cols[i].ID] = c.Col
-			}
+			defs[n.Cols[i].ID] = e
 		}
 		var below, above []Expr
 		for _, p := range preds {
-			if q, ok := substitute(p, pass); ok {
+			if q, ok := inline(p, defs); ok {
 				below = append(below, q)
 			} else {
 				above = append(above, p)
@@ -37,6 +35,52 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 		}
 		n.Input = in
 		return filterAbove(n, above), nil
+	case *AggregateNode:
+		// Conjuncts over grouping keys only filter groups before they are
+		// formed.
+		defs := map[int]Expr{}
+		for i, k := range n.Keys {
+			defs[n.Cols[i].ID] = k
+		}
+		var below, above []Expr
+		for _, p := range preds {
+			if q, ok := inline(p, defs); ok && len(n.Keys) > 0 {
+				below = append(below, q)
+			} else {
+				above = append(above, p)
+			}
+		}
+		in, err := pushDown(n.Input, below)
+		if err != nil {
+			return nil, err
+		}
+		n.Input = in
+		return filterAbove(n, above), nil
+	case *SortNode:
+		in, err := pushDown(n.Input, preds)
+		if err != nil {
+			return nil, err
+		}
+		n.Input = in
+		return n, nil
+	case *UnionNode:
+		for i, input := range n.Sides {
+			defs := map[int]Expr{}
+			for j, c := range input.Columns() {
+				defs[n.Cols[j].ID] = &ColumnRef{Col: c}
+			}
+			var mine []Expr
+			for _, p := range preds {
+				q, _ := inline(p, defs)
+				mine = append(mine, q)
+			}
+			in, err := pushDown(input, mine)
+			if err != nil {
+				return nil, err
+			}
+			n.Sides[i] = in
+		}
+		return n, nil
 	case *JoinNode:
 		return pushIntoJoin(n, preds)
 	case *ScanNode:
@@ -49,22 +93,45 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 		}
 		n.Input = in
 		return filterAbove(n, preds), nil
+	case *SingleRowNode:
+		in, err := pushDown(n.Input, nil)
+		if err != nil {
+			return nil, err
+		}
+		n.Input = in
+		return filterAbove(n, preds), nil
 	}
 	return filterAbove(n, preds), nil
 }
 
 func pushIntoJoin(n *JoinNode, preds []Expr) (Node, error) {
 	lcols, rcols := idSet(n.Left.Columns()), idSet(n.Right.Columns())
-	var on []Expr
+	// The join's own condition: ON conjuncts not yet placed.
+	var cond []Expr
 	if n.On != nil {
-		on = conjuncts(n.On)
+		cond = append(cond, conjuncts(n.On)...)
 		n.On = nil
 	}
-	var lp, rp, stay []Expr
+	if n.Residual != nil {
+		cond = append(cond, conjuncts(n.Residual)...)
+		n.Residual = nil
+	}
+	var lp, rp, stay, residual []Expr
+	keyOrResidual := func(p Expr) {
+		if k, ok := equiKey(p, lcols, rcols); ok {
+			n.Keys = append(n.Keys, k)
+		} else {
+			residual = append(residual, p)
+		}
+	}
+	rightOnly := func(p Expr) bool {
+		ids := columnsOf(p)
+		return len(ids) > 0 && subset(ids, rcols)
+	}
 	switch n.Kind {
 	case JoinInner, JoinCross:
 		// For inner joins WHERE and ON mean the same.
-		for _, p := range append(preds, on...) {
+		for _, p := range append(preds, cond...) {
 			ids := columnsOf(p)
 			switch {
 			case subset(ids, lcols):
@@ -75,16 +142,17 @@ func pushIntoJoin(n *JoinNode, preds []Expr) (Node, error) {
 				if k, ok := equiKey(p, lcols, rcols); ok {
 					n.Keys = append(n.Keys, k)
 				} else {
-					stay = append(stay, p)
+					residual = append(residual, p)
 				}
 			}
 		}
-		if len(n.Keys) > 0 {
+		if len(n.Keys) > 0 || len(residual) > 0 {
 			n.Kind = JoinInner
 		}
-	case JoinLeft:
-		// WHERE conjuncts on the preserved side filter it before the join;
-		// the others must see the NULLs the join adds.
+	case JoinLeft, JoinAnti, JoinSemi:
+		// WHERE conjuncts on the left side filter it first (for semi and
+		// anti joins every conjunct above is on the left side); the others
+		// must see the NULLs a left join adds.
 		for _, p := range preds {
 			if subset(columnsOf(p), lcols) {
 				lp = append(lp, p)
@@ -93,20 +161,25 @@ func pushIntoJoin(n *JoinNode, preds []Expr) (Node, error) {
 			}
 		}
 		// ON conjuncts decide which rows match: those on the right side
-		// alone filter it before the join.
-		for _, p := range on {
-			ids := columnsOf(p)
-			if len(ids) > 0 && subset(ids, rcols) {
+		// alone filter it first; for a semi join those on the left side
+		// alone filter the left side.
+		for _, p := range cond {
+			switch {
+			case rightOnly(p):
 				rp = append(rp, p)
-				continue
+			case n.Kind == JoinSemi && subset(columnsOf(p), lcols):
+				lp = append(lp, p)
+			default:
+				keyOrResidual(p)
 			}
-			if k, ok := equiKey(p, lcols, rcols); ok {
-				n.Keys = append(n.Keys, k)
-				continue
-			}
-			return nil, &Error{Msg: "LEFT JOIN condition " + p.String(), Err: ErrNotSupported}
+		}
+	case JoinFull:
+		stay = preds
+		for _, p := range cond {
+			keyOrResidual(p)
 		}
 	}
+	n.Residual = and(residual)
 	var err error
 	if n.Left, err = pushDown(n.Left, lp); err != nil {
 		return nil, err
@@ -146,60 +219,62 @@ func filterAbove(n Node, preds []Expr) Node {
 // substitute rewrites e to read the columns that cols maps to; it fails if e
 // reads a column not in cols.
 func substitute(e Expr, cols map[int]*Column) (Expr, bool) {
-	switch e := e.(type) {
-	case *ColumnRef:
-		c, ok := cols[e.Col.ID]
-		if !ok {
-			return nil, false
-		}
-		return &ColumnRef{Col: c}, true
-	case *Const:
-		return e, true
-	case *Compare:
-		l, ok1 := substitute(e.L, cols)
-		r, ok2 := substitute(e.R, cols)
-		return &Compare{Op: e.Op, L: l, R: r}, ok1 && ok2
-	case *Logic:
-		terms := make([]Expr, len(e.Terms))
-		for i, t := range e.Terms {
-			var ok bool
-			if terms[i], ok = substitute(t, cols); !ok {
-				return nil, false
+	ok := true
+	out, _ := transform(e, func(x Expr) (Expr, error) {
+		if c, isCol := x.(*ColumnRef); isCol {
+			to, found := cols[c.Col.ID]
+			if !found {
+				ok = false
+				return x, nil
 			}
+			return &ColumnRef{Col: to}, nil
 		}
-		return &Logic{And: e.And, Terms: terms}, true
-	case *Not:
-		x, ok := substitute(e.X, cols)
-		return &Not{X: x}, ok
-	case *IsNull:
-		x, ok := substitute(e.X, cols)
-		return &IsNull{X: x, Not: e.Not}, ok
-	case *Arith:
-		l, ok1 := substitute(e.L, cols)
-		r, ok2 := substitute(e.R, cols)
-		return &Arith{Op: e.Op, L: l, R: r, T: e.T}, ok1 && ok2
-	case *Negate:
-		x, ok := substitute(e.X, cols)
-		return &Negate{X: x}, ok
-	case *Cast:
-		x, ok := substitute(e.X, cols)
-		return &Cast{X: x, T: e.T}, ok
-	}
-	return nil, false
+		return x, nil
+	})
+	return out, ok
 }
 
-// prune narrows every scan to the columns the plan above it reads.
+// inline rewrites e to compute the columns defs defines with their
+// definitions; it fails if e reads a column defs lacks.
+func inline(e Expr, defs map[int]Expr) (Expr, bool) {
+	ok := true
+	out, _ := transform(e, func(x Expr) (Expr, error) {
+		if c, isCol := x.(*ColumnRef); isCol {
+			def, found := defs[c.Col.ID]
+			if !found {
+				ok = false
+				return x, nil
+			}
+			return def, nil
+		}
+		return x, nil
+	})
+	return out, ok
+}
+
+// prune narrows the plan to the columns the nodes above read: scans read
+// only those, and projections compute only those.
 func prune(n Node, need map[int]bool) {
 	addAll := func(e Expr) {
+		if e == nil {
+			return
+		}
 		for id := range columnsOf(e) {
 			need[id] = true
 		}
 	}
 	switch n := n.(type) {
 	case *ProjectNode:
-		for _, e := range n.Exprs {
-			addAll(e)
+		var exprs []Expr
+		var cols []*Column
+		for i, e := range n.Exprs {
+			if need[n.Cols[i].ID] {
+				exprs = append(exprs, e)
+				cols = append(cols, n.Cols[i])
+				addAll(e)
+			}
 		}
+		n.Exprs, n.Cols = exprs, cols
 		prune(n.Input, need)
 	case *FilterNode:
 		addAll(n.Pred)
@@ -209,11 +284,35 @@ func prune(n Node, need map[int]bool) {
 			addAll(k.L)
 			addAll(k.R)
 		}
-		if n.On != nil {
-			addAll(n.On)
-		}
+		addAll(n.On)
+		addAll(n.Residual)
 		prune(n.Left, need)
 		prune(n.Right, need)
+	case *AggregateNode:
+		for _, k := range n.Keys {
+			addAll(k)
+		}
+		for _, a := range n.Aggs {
+			addAll(a.Arg)
+		}
+		prune(n.Input, need)
+	case *SortNode:
+		for _, k := range n.Keys {
+			addAll(k.X)
+		}
+		prune(n.Input, need)
+	case *UnionNode:
+		for _, in := range n.Sides {
+			for _, c := range in.Columns() {
+				need[c.ID] = true
+			}
+			prune(in, need)
+		}
+	case *SingleRowNode:
+		for _, c := range n.Input.Columns() {
+			need[c.ID] = true
+		}
+		prune(n.Input, need)
 	case *LimitNode:
 		prune(n.Input, need)
 	case *ScanNode:

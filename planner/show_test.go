@@ -454,7 +454,7 @@ func TestInformationSchemaExplain(t *testing.T) {
 		text = append(text, r[0])
 	}
 	plan := strings.Join(text, "\n")
-	assert.Contains(t, plan, "Scan information_schema::tables")
+	assert.Contains(t, plan, "Scan information_schema.tables")
 	assert.Contains(t, plan, "limited to stores bank_featurestore by the filters on table_schema")
 }
 

@@ -81,6 +81,7 @@ func (w *Warehouse) PlanScan(ctx context.Context, fg *connector.FeatureGroup, re
 			for _, n := range f.rows[start:end] {
 				p.numRows += n
 			}
+			s.rows += p.numRows
 			s.parts = append(s.parts, p)
 		}
 	}
@@ -104,7 +105,14 @@ type scan struct {
 	schema  *arrow.Schema
 	parts   []connector.Partition
 	explain []string
+	rows    int64 // in the kept row groups
 }
+
+var _ connector.RowEstimator = (*scan)(nil)
+
+// EstimatedRows implements connector.RowEstimator: the rows of the row
+// groups the scan reads.
+func (s *scan) EstimatedRows() int64 { return s.rows }
 
 func (s *scan) Schema() *arrow.Schema             { return s.schema }
 func (s *scan) Partitions() []connector.Partition { return s.parts }

@@ -1,0 +1,488 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/compute"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/arrow/scalar"
+)
+
+// pairSource yields a join's candidate (probe row, build row) pairs, one
+// probe batch at a time: equal keys for a hash join, every pair for a
+// nested-loop join.
+type pairSource interface {
+	// start begins a probe batch.
+	start(rec arrow.Record) error
+	// pairs appends candidate pairs, resuming where the previous call
+	// stopped, until pi is full (len == cap) or the batch has no more
+	// (done). Probe rows i with skip[i] set may be left out; skip is nil
+	// when every pair is needed.
+	pairs(pi, bi []int32, skip []bool) (_, _ []int32, done bool)
+	// mark sets matched[i] for every probe row that has a candidate; semi
+	// and anti joins without a residual condition need no more.
+	mark(matched []bool)
+}
+
+// joinRun is what hash and nested-loop joins share: it streams the probe
+// side against a materialised build side, takes candidate pairs from its
+// sources, keeps those the residual condition accepts, tracks which rows
+// matched, and builds the output batches of every join type.
+type joinRun struct {
+	ctx      context.Context
+	mem      memory.Allocator
+	x        *Exec
+	acct     account
+	typ      JoinType
+	residual Expr
+	out      *arrow.Schema
+	joined   *arrow.Schema // probe then build fields: what residual reads
+	batch    int
+	probeOp  Operator
+
+	build        arrow.Record
+	buildMatched []bool // for full joins
+	srcs         []pairSource
+
+	probe     Stream
+	probeDone bool
+	cur       arrow.Record // the probe batch in progress
+	matched   []bool       // which rows of cur matched
+	src       int          // the source giving cur's pairs
+	tail      int          // full joins: the next build row to look at
+	pi, bi    []int32
+	sel       []int32
+}
+
+func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual Expr, probe, build Operator, out *arrow.Schema) joinRun {
+	mem := x.mem()
+	joined := out
+	if typ == SemiJoin || typ == AntiJoin {
+		joined = JoinOutput(probe.Schema(), build.Schema(), InnerJoin)
+	}
+	batch := x.batchSize()
+	return joinRun{
+		ctx:      compute.WithAllocator(ctx, mem),
+		mem:      mem,
+		x:        x,
+		acct:     account{x: x, op: op},
+		typ:      typ,
+		residual: residual,
+		out:      out,
+		joined:   joined,
+		batch:    batch,
+		probeOp:  probe,
+		pi:       make([]int32, 0, batch),
+		bi:       make([]int32, 0, batch),
+	}
+}
+
+// checkJoin validates what joins have in common.
+func checkJoin(typ JoinType, residual Expr, probe, build, out *arrow.Schema) error {
+	if typ < InnerJoin || typ > FullJoin {
+		return fmt.Errorf("engine: unknown join type %d", int(typ))
+	}
+	if residual != nil && residual.Type().ID() != arrow.BOOL {
+		return fmt.Errorf("engine: join condition %s is %s, not boolean", residual, residual.Type())
+	}
+	if out == nil {
+		return errors.New("engine: join has no output schema")
+	}
+	want := probe.NumFields()
+	if typ != SemiJoin && typ != AntiJoin {
+		want += build.NumFields()
+	}
+	if out.NumFields() != want {
+		return fmt.Errorf("engine: %s join output has %d columns, expected %d", typ, out.NumFields(), want)
+	}
+	return nil
+}
+
+// setBuild installs the materialised build side.
+func (r *joinRun) setBuild(rec arrow.Record) error {
+	r.build = rec
+	if r.typ == FullJoin {
+		n := int(rec.NumRows())
+		if err := r.acct.reserve(int64(n)); err != nil {
+			return err
+		}
+		r.buildMatched = make([]bool, n)
+	}
+	return nil
+}
+
+// existsOnly says whether matched rows are all the join needs to know.
+func (r *joinRun) existsOnly() bool {
+	return (r.typ == SemiJoin || r.typ == AntiJoin) && r.residual == nil
+}
+
+func (r *joinRun) next() (arrow.Record, error) {
+	for {
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if r.cur == nil {
+			if r.probeDone {
+				return r.nextTail()
+			}
+			rec, err := r.nextProbe()
+			if err != nil {
+				return nil, err
+			}
+			if rec == nil {
+				r.probeDone = true
+				continue
+			}
+			if err := r.startBatch(rec); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		var out arrow.Record
+		var err error
+		if r.src < len(r.srcs) {
+			out, err = r.step()
+		} else {
+			out, err = r.finishBatch()
+		}
+		if out != nil || err != nil {
+			return out, err
+		}
+	}
+}
+
+// nextProbe returns the next non-empty probe batch, or nil at the end.
+func (r *joinRun) nextProbe() (arrow.Record, error) {
+	if r.probe == nil {
+		if r.build.NumRows() == 0 && (r.typ == InnerJoin || r.typ == SemiJoin) {
+			return nil, nil // nothing can match
+		}
+		p, err := r.probeOp.Open(r.ctx, r.x)
+		if err != nil {
+			return nil, err
+		}
+		r.probe = p
+	}
+	for {
+		rec, err := r.probe.Next()
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rec.NumRows() > 0 {
+			return rec, nil
+		}
+		rec.Release()
+	}
+}
+
+func (r *joinRun) startBatch(rec arrow.Record) error {
+	r.cur = rec
+	r.matched = sizedSlice(r.matched, int(rec.NumRows()))
+	clear(r.matched)
+	r.src = 0
+	for _, s := range r.srcs {
+		if err := s.start(rec); err != nil {
+			return err
+		}
+	}
+	if r.existsOnly() {
+		for _, s := range r.srcs {
+			s.mark(r.matched)
+		}
+		r.src = len(r.srcs)
+	}
+	return nil
+}
+
+// step takes the next chunk of pairs from the current source.
+func (r *joinRun) step() (arrow.Record, error) {
+	var skip []bool
+	if r.typ == SemiJoin || r.typ == AntiJoin {
+		skip = r.matched
+	}
+	pi, bi, done := r.srcs[r.src].pairs(r.pi[:0], r.bi[:0], skip)
+	if done {
+		r.src++
+	}
+	if len(pi) == 0 {
+		return nil, nil
+	}
+	if r.residual == nil {
+		r.markPairs(pi, bi)
+		return r.gatherPairs(r.out, pi, bi)
+	}
+	joined, err := r.gatherPairs(r.joined, pi, bi)
+	if err != nil {
+		return nil, err
+	}
+	mask, err := r.residual.Eval(r.ctx, joined)
+	if err != nil {
+		joined.Release()
+		return nil, err
+	}
+	r.sel, err = selectTrue(r.sel[:0], mask, len(pi))
+	mask.Release()
+	if err != nil {
+		joined.Release()
+		return nil, fmt.Errorf("engine: join condition %s: %w", r.residual, err)
+	}
+	r.markSelected(pi, bi, r.sel)
+	switch {
+	case r.typ == SemiJoin || r.typ == AntiJoin || len(r.sel) == 0:
+		joined.Release()
+		return nil, nil
+	case len(r.sel) == len(pi):
+		return joined, nil
+	}
+	defer joined.Release()
+	return r.gatherRows(r.out, joined, r.sel)
+}
+
+// markPairs records that the pairs matched.
+func (r *joinRun) markPairs(pi, bi []int32) {
+	switch r.typ {
+	case InnerJoin:
+	case FullJoin:
+		for k, i := range pi {
+			r.matched[i] = true
+			r.buildMatched[bi[k]] = true
+		}
+	default:
+		for _, i := range pi {
+			r.matched[i] = true
+		}
+	}
+}
+
+// markSelected records that the pairs at positions sel matched.
+func (r *joinRun) markSelected(pi, bi, sel []int32) {
+	for _, k := range sel {
+		r.matched[pi[k]] = true
+		if r.typ == FullJoin {
+			r.buildMatched[bi[k]] = true
+		}
+	}
+}
+
+// finishBatch emits what the probe batch yields besides pairs: its
+// unmatched rows for outer joins, its matched or unmatched rows for semi
+// and anti joins.
+func (r *joinRun) finishBatch() (arrow.Record, error) {
+	defer func() {
+		r.cur.Release()
+		r.cur = nil
+	}()
+	var want bool
+	switch r.typ {
+	case InnerJoin:
+		return nil, nil
+	case SemiJoin:
+		want = true
+	}
+	rows := r.sel[:0]
+	for i, m := range r.matched {
+		if m == want {
+			rows = append(rows, int32(i))
+		}
+	}
+	r.sel = rows
+	switch {
+	case len(rows) == 0:
+		return nil, nil
+	case r.typ == SemiJoin || r.typ == AntiJoin:
+		if len(rows) == len(r.matched) {
+			return array.NewRecord(r.out, r.cur.Columns(), r.cur.NumRows()), nil
+		}
+		return r.gatherRows(r.out, r.cur, rows)
+	}
+	// Outer joins: the rows with NULLs for the build side.
+	bi := sizedSlice(r.bi, len(rows))
+	for k := range bi {
+		bi[k] = -1
+	}
+	return r.gatherPairs(r.out, rows, bi)
+}
+
+// nextTail emits, after the probe side is done, the build rows a full join
+// did not match.
+func (r *joinRun) nextTail() (arrow.Record, error) {
+	if r.typ != FullJoin {
+		r.freeBuild()
+		return nil, io.EOF
+	}
+	bi := r.bi[:0]
+	for n := len(r.buildMatched); r.tail < n && len(bi) < r.batch; r.tail++ {
+		if !r.buildMatched[r.tail] {
+			bi = append(bi, int32(r.tail))
+		}
+	}
+	if len(bi) == 0 {
+		r.freeBuild()
+		return nil, io.EOF
+	}
+	return r.gatherPairs(r.out, nil, bi)
+}
+
+// freeBuild lets go of the build side once the join is done.
+func (r *joinRun) freeBuild() {
+	if r.build != nil {
+		r.build.Release()
+		r.build = nil
+	}
+	r.srcs, r.buildMatched = nil, nil
+	r.acct.releaseAll()
+}
+
+// gatherPairs builds the joined rows of the pairs (pi[k], bi[k]); a
+// negative index, or a nil pi, stands for a row of NULLs.
+func (r *joinRun) gatherPairs(schema *arrow.Schema, pi, bi []int32) (arrow.Record, error) {
+	n := len(bi)
+	cols := make([]arrow.Array, 0, schema.NumFields())
+	var err error
+	if pi == nil {
+		for _, f := range r.probeOp.Schema().Fields() {
+			cols = append(cols, array.MakeArrayOfNull(r.mem, f.Type, n))
+		}
+	} else {
+		cols, err = takeColumns(r.mem, cols, r.cur, pi)
+	}
+	if err == nil {
+		cols, err = takeColumns(r.mem, cols, r.build, bi)
+	}
+	defer releaseCols(cols)
+	if err != nil {
+		return nil, err
+	}
+	return array.NewRecord(schema, cols, int64(n)), nil
+}
+
+// gatherRows copies rows of rec into a record of the given schema.
+func (r *joinRun) gatherRows(schema *arrow.Schema, rec arrow.Record, rows []int32) (arrow.Record, error) {
+	cols, err := takeColumns(r.mem, nil, rec, rows)
+	defer releaseCols(cols)
+	if err != nil {
+		return nil, err
+	}
+	return array.NewRecord(schema, cols, int64(len(rows))), nil
+}
+
+// takeColumns appends rows idx of rec's columns to cols; a run of
+// consecutive rows is sliced rather than copied.
+func takeColumns(mem memory.Allocator, cols []arrow.Array, rec arrow.Record, idx []int32) ([]arrow.Array, error) {
+	if lo, ok := consecutive(idx); ok {
+		for _, c := range rec.Columns() {
+			cols = append(cols, array.NewSlice(c, lo, lo+int64(len(idx))))
+		}
+		return cols, nil
+	}
+	return gatherRecord(mem, cols, rec, idx)
+}
+
+// consecutive reports whether idx is lo, lo+1, lo+2, ...
+func consecutive(idx []int32) (lo int64, ok bool) {
+	if len(idx) == 0 || idx[0] < 0 {
+		return 0, false
+	}
+	for k, v := range idx {
+		if v != idx[0]+int32(k) {
+			return 0, false
+		}
+	}
+	return int64(idx[0]), true
+}
+
+// selectTrue appends to sel the positions where the boolean datum d, of n
+// values, is true (not false, not NULL).
+func selectTrue(sel []int32, d compute.Datum, n int) ([]int32, error) {
+	switch d := d.(type) {
+	case *compute.ScalarDatum:
+		b, ok := d.Value.(*scalar.Boolean)
+		if !ok {
+			return nil, fmt.Errorf("condition is %s, not boolean", d.Value.DataType())
+		}
+		if b.IsValid() && b.Value {
+			for k := range n {
+				sel = append(sel, int32(k))
+			}
+		}
+		return sel, nil
+	case *compute.ArrayDatum:
+		arr := d.MakeArray()
+		defer arr.Release()
+		b, ok := arr.(*array.Boolean)
+		if !ok {
+			return nil, fmt.Errorf("condition is %s, not boolean", arr.DataType())
+		}
+		if b.Len() != n {
+			return nil, fmt.Errorf("condition has %d values for %d rows", b.Len(), n)
+		}
+		nulls := b.NullN() > 0
+		for k := range n {
+			if b.Value(k) && (!nulls || b.IsValid(k)) {
+				sel = append(sel, int32(k))
+			}
+		}
+		return sel, nil
+	}
+	return nil, fmt.Errorf("condition gave %s", d.Kind())
+}
+
+func (r *joinRun) close() error {
+	var err error
+	if r.probe != nil {
+		err = r.probe.Close()
+		r.probe = nil
+	}
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	r.freeBuild()
+	r.matched = nil
+	r.probeDone = true
+	return err
+}
+
+// crossSource pairs every probe row with every build row, probe row after
+// probe row, for nested-loop joins.
+type crossSource struct {
+	build int // build rows
+	rows  int // rows of the probe batch
+	i, j  int // the next pair
+}
+
+func (s *crossSource) start(rec arrow.Record) error {
+	s.rows, s.i, s.j = int(rec.NumRows()), 0, 0
+	return nil
+}
+
+func (s *crossSource) pairs(pi, bi []int32, skip []bool) (_, _ []int32, done bool) {
+	for ; s.i < s.rows; s.i, s.j = s.i+1, 0 {
+		if skip != nil && skip[s.i] {
+			continue
+		}
+		for ; s.j < s.build; s.j++ {
+			if len(pi) == cap(pi) {
+				return pi, bi, false
+			}
+			pi, bi = append(pi, int32(s.i)), append(bi, int32(s.j))
+		}
+	}
+	return pi, bi, true
+}
+
+func (s *crossSource) mark(matched []bool) {
+	if s.build > 0 {
+		for i := range matched {
+			matched[i] = true
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow/go/v15/arrow"
+)
+
+// NestedLoopJoin joins every probe row with every build row for which Pred
+// is true; a nil Pred accepts every pair (a cross join). Pred reads the
+// joined row: the probe fields then the build fields, for semi and anti
+// joins too. Types: InnerJoin, LeftJoin, SemiJoin, AntiJoin and FullJoin.
+//
+// The build side is held in memory, accounted against the query's memory
+// limit. Pred is evaluated over blocks of up to a batch of pairs at a time,
+// probe row after probe row, so its cost is one vectorised evaluation per
+// batch of pairs whatever the sizes of the two sides.
+type NestedLoopJoin struct {
+	Probe, Build Operator
+	Type         JoinType
+	Pred         Expr
+	// Out is the output schema, JoinOutput(Probe.Schema(),
+	// Build.Schema(), Type) up to field names.
+	Out *arrow.Schema
+}
+
+// Schema implements Operator.
+func (j *NestedLoopJoin) Schema() *arrow.Schema { return j.Out }
+
+// Children implements Operator.
+func (j *NestedLoopJoin) Children() []Operator { return []Operator{j.Probe, j.Build} }
+
+// Describe implements Operator.
+func (j *NestedLoopJoin) Describe() string {
+	if j.Pred == nil {
+		return fmt.Sprintf("NestedLoopJoin %s (cross) (build: right)", j.Type)
+	}
+	return fmt.Sprintf("NestedLoopJoin %s on %s (build: right)", j.Type, j.Pred)
+}
+
+// Open implements Operator.
+func (j *NestedLoopJoin) Open(ctx context.Context, x *Exec) (Stream, error) {
+	if err := checkJoin(j.Type, j.Pred, j.Probe.Schema(), j.Build.Schema(), j.Out); err != nil {
+		return nil, err
+	}
+	return &nlJoinStream{
+		joinRun: newJoinRun(ctx, x, "nested loop join build side", j.Type, j.Pred, j.Probe, j.Build, j.Out),
+		j:       j,
+	}, nil
+}
+
+type nlJoinStream struct {
+	joinRun
+	j        *NestedLoopJoin
+	built    bool
+	buildErr error
+}
+
+func (s *nlJoinStream) Next() (arrow.Record, error) {
+	if !s.built {
+		s.built = true
+		s.buildErr = s.readBuild()
+	}
+	if s.buildErr != nil {
+		return nil, s.buildErr
+	}
+	return s.next()
+}
+
+func (s *nlJoinStream) Close() error { return s.close() }
+
+func (s *nlJoinStream) readBuild() error {
+	in, err := s.j.Build.Open(s.ctx, s.x)
+	if err != nil {
+		return err
+	}
+	rec, err := materialize(in, s.j.Build.Schema(), s.mem, &s.acct)
+	if err != nil {
+		return err
+	}
+	if err := s.setBuild(rec); err != nil {
+		return err
+	}
+	s.srcs = []pairSource{&crossSource{build: int(rec.NumRows())}}
+	return nil
+}

@@ -1,0 +1,2 @@
+-- DISTINCT on one column
+SELECT DISTINCT currency FROM transactions_1

@@ -1,0 +1,6 @@
+-- IS NULL and IS NOT NULL
+SELECT
+  SUM(CASE WHEN age IS NULL THEN 1 ELSE 0 END) AS no_age,
+  SUM(CASE WHEN age IS NOT NULL THEN 1 ELSE 0 END) AS with_age,
+  SUM(CASE WHEN country IS NULL AND age IS NULL THEN 1 ELSE 0 END) AS neither
+FROM bank::customers_1

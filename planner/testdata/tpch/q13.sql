@@ -1,0 +1,23 @@
+-- TPC-H Q13 in MySQL form, with the specification's validation parameters
+-- project: tpch
+-- ordered
+select
+	c_count,
+	count(*) as custdist
+from
+	(
+		select
+			c_custkey,
+			count(o_orderkey) as c_count
+		from
+			customer_1 left outer join orders_1 on
+				c_custkey = o_custkey
+				and o_comment not like '%special%requests%'
+		group by
+			c_custkey
+	) as c_orders
+group by
+	c_count
+order by
+	custdist desc,
+	c_count desc
