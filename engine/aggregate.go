@@ -19,7 +19,7 @@ const (
 	AggCount AggFunc = iota
 	// AggSum adds the non-NULL values.
 	AggSum
-	// AggAvg is the exactMean of the non-NULL values.
+	// AggAvg is the mean of the non-NULL values.
 	AggAvg
 	// AggMin is the least non-NULL value.
 	AggMin
@@ -29,6 +29,7 @@ const (
 
 var aggFuncNames = [...]string{"count", "sum", "avg", "min", "max"}
 
+// String returns the function's name in lower case: "count", "sum", ...
 func (f AggFunc) String() string {
 	if f >= 0 && int(f) < len(aggFuncNames) {
 		return aggFuncNames[f]
@@ -149,6 +150,9 @@ func (a *HashAggregate) Describe() string {
 			aggs[i] = a.aggString(i)
 		}
 		parts = append(parts, "aggs: "+strings.Join(aggs, ", "))
+	}
+	if len(parts) == 0 {
+		return "HashAggregate"
 	}
 	return "HashAggregate " + strings.Join(parts, "; ")
 }

@@ -13,9 +13,9 @@ import (
 // This file moves values between Arrow arrays and the Go slices that group
 // tables and accumulators keep, one typed loop per column.
 
-// nullBitmap returns arr's nullBitmap bitmap and offset, or a nil bitmap when
-// arr has no NULLs: a loop then tests bm != nil && !bitutil.BitIsSet(bm,
-// off+i) to skip NULL rows.
+// nullBitmap returns arr's validity bitmap and offset, or a nil bitmap
+// when arr has no NULLs: loops test bm == nil || bitutil.BitIsSet(bm,
+// off+i) for the rows that hold values.
 func nullBitmap(arr arrow.Array) (bm []byte, off int) {
 	if arr.NullN() == 0 {
 		return nil, 0
@@ -63,8 +63,9 @@ func growTo[T any](s []T, n int, v T) []T {
 	return s
 }
 
-// validityBitmap makes the nullBitmap buffer of an array from valid, or
-// returns nil when every value is valid (valid may be nil for that).
+// validityBitmap makes the validity buffer of an array from valid, and
+// counts the NULLs; it returns nil when every value is valid (valid may be
+// nil for that).
 func validityBitmap(mem memory.Allocator, valid []bool) (*memory.Buffer, int) {
 	nulls := 0
 	for _, v := range valid {
@@ -87,8 +88,8 @@ func validityBitmap(mem memory.Allocator, valid []bool) (*memory.Buffer, int) {
 	return buf, nulls
 }
 
-// arrayFromBuffers assembles an array of type dt and length n from its buffers,
-// taking over the caller's references to them.
+// arrayFromBuffers assembles an array of type dt and length n from its
+// buffers, taking over the caller's references to them.
 func arrayFromBuffers(dt arrow.DataType, n, nulls int, bufs ...*memory.Buffer) arrow.Array {
 	d := array.NewData(dt, n, bufs, nil, nulls, 0)
 	for _, b := range bufs {
@@ -105,8 +106,8 @@ type integer interface {
 	~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64
 }
 
-// fixedArrayConv converts vals to a fixed-width array of type dt whose values
-// are of Go type T; valid (nil: all valid) marks the non-NULL ones.
+// fixedArrayConv converts vals to a fixed-width array of type dt whose
+// values are of Go type T; valid (nil: all valid) marks the non-NULL ones.
 func fixedArrayConv[T, S integer](mem memory.Allocator, dt arrow.DataType, vals []S, valid []bool) arrow.Array {
 	var zero T
 	buf := memory.NewResizableBuffer(mem)

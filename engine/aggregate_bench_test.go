@@ -18,7 +18,9 @@ const benchRows = 10_000_000
 
 // benchInput makes rows of (k1 int64, k2 int32, s string, v int64, f
 // float64, flag string) in batches of DefaultBatchSize rows: k1 has about
-// keys1 distinct values, k2 1000, s is one of strs and flag "A" or "R".
+// keys1 distinct values (or, for keys1 < 0, is the row number divided by
+// -keys1, as in a table sorted by k1), k2 1000, s is one of strs and flag
+// "A" or "R".
 func benchInput(mem memory.Allocator, rows, keys1 int, strs []string) (*arrow.Schema, []arrow.Record) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "k1", Type: arrow.PrimitiveTypes.Int64},
@@ -40,8 +42,12 @@ func benchInput(mem memory.Allocator, rows, keys1 int, strs []string) (*arrow.Sc
 		v := b.Field(3).(*array.Int64Builder)
 		f := b.Field(4).(*array.Float64Builder)
 		flag := b.Field(5).(*array.StringBuilder)
-		for range n {
-			k1.Append(r.Int64N(int64(keys1)))
+		for i := range n {
+			if keys1 < 0 {
+				k1.Append(int64((done + i) / -keys1))
+			} else {
+				k1.Append(r.Int64N(int64(keys1)))
+			}
 			k2.Append(r.Int32N(1000))
 			s.Append(strs[r.IntN(len(strs))])
 			v.Append(r.Int64N(1 << 40))
@@ -68,6 +74,7 @@ func BenchmarkHashAggregate(b *testing.B) {
 		{"no keys", nil, 1, []string{"x"}},
 		{"string key 4 groups", []string{"s"}, 1, []string{"AIR", "MAIL", "SHIP", "TRUCK"}},
 		{"int64 key 1M groups", []string{"k1"}, 1 << 20, []string{"x"}},
+		{"sorted int64 key 2.5M groups", []string{"k1"}, -4, []string{"x"}},
 		{"int32 and string keys 100K groups", []string{"k2", "s"}, 1, strs100},
 	}
 	mem := memory.NewGoAllocator()

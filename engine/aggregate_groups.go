@@ -13,9 +13,11 @@ import (
 )
 
 // A groupTable numbers the distinct keys it is shown: group ids are 0, 1,
-// 2, ... in the order in which keys first appear. NULL keys are equal to
-// each other. Tables are open-addressed hash tables of group ids with
-// linear probing; the keys live in typed slices indexed by group id.
+// 2, ... in the order in which keys first appear (but for the rare key of
+// a rowTable whose hash equals another key's, which is numbered when its
+// batch is done). NULL keys are equal to each other. Tables are
+// open-addressed hash tables of group ids with linear probing; the keys
+// live in typed slices indexed by group id.
 type groupTable interface {
 	// find sets ids[i] to the group of row i of the key columns, adding a
 	// group for each key not seen before.

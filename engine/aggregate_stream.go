@@ -171,10 +171,11 @@ func (s *aggState) result(mem memory.Allocator) (arrow.Record, error) {
 	return array.NewRecord(s.a.Out, cols, int64(s.table.len())), nil
 }
 
-// mergeStates combines the states of workers into one whose groups are numbered
-// in the order of their first rows: it adds the workers' groups to a new
-// table in that order, taking runs of consecutive groups from one worker
-// at a time, then merges the accumulators.
+// mergeStates combines the states of workers into one whose groups are
+// numbered in the order of their first rows: it adds the workers' groups
+// to a new table in that order, taking runs of consecutive groups from one
+// worker at a time, then merges the accumulators. A single worker's state
+// is the result as it is.
 func mergeStates(ctx context.Context, a *HashAggregate, x *Exec, seed maphash.Seed, mem memory.Allocator, parts []*aggState) (*aggState, error) {
 	var live []*aggState
 	for _, p := range parts {
