@@ -1,0 +1,48 @@
+//go:build duckdb
+
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/hopsql/hopsql/bench/internal/canon"
+	"github.com/hopsql/hopsql/bench/internal/duckref"
+	"github.com/hopsql/hopsql/bench/internal/querytext"
+)
+
+func main() {
+	store := flag.String("store", "", "the embedded store directory")
+	project := flag.String("project", querytext.DefaultProject, "the session's project")
+	raw := flag.Bool("raw", false, "run the SQL as DuckDB SQL, without translating names")
+	flag.Parse()
+	log.SetFlags(0)
+	if *store == "" || flag.NArg() == 0 {
+		log.Fatal("usage: duckq -store DIR [-project fraud] [-raw] 'SELECT ...'")
+	}
+	ctx := context.Background()
+	db, err := duckref.Open(ctx, 2)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.AttachStore(ctx, *store); err != nil {
+		log.Fatal(err)
+	}
+	q := strings.Join(flag.Args(), " ")
+	if !*raw {
+		if q, err = querytext.ToDuckDB(q); err != nil {
+			log.Fatal(err)
+		}
+	}
+	res, err := db.Query(ctx, *project, q)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := canon.Write(os.Stdout, res); err != nil {
+		log.Fatal(err)
+	}
+}
