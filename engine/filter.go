@@ -86,33 +86,15 @@ func applyFilter(ctx context.Context, pred Expr, rec arrow.Record) (arrow.Record
 		if !ok {
 			return nil, fmt.Errorf("engine: filter %s is %s, not boolean", pred, arr.DataType())
 		}
-		switch trueCount(bools) {
+		idx := selectedRows(bools)
+		switch len(idx) {
 		case 0:
 			return nil, nil
 		case bools.Len():
 			rec.Retain()
 			return rec, nil
 		}
-		return compute.FilterRecordBatch(ctx, rec, bools, compute.DefaultFilterOptions())
+		return selectRows(compute.GetAllocator(ctx), rec, idx)
 	}
 	return nil, fmt.Errorf("engine: filter %s gave %s", pred, mask.Kind())
-}
-
-// trueCount counts the values that are true and not NULL.
-func trueCount(b *array.Boolean) int {
-	n := 0
-	if b.NullN() == 0 {
-		for i := 0; i < b.Len(); i++ {
-			if b.Value(i) {
-				n++
-			}
-		}
-		return n
-	}
-	for i := 0; i < b.Len(); i++ {
-		if b.IsValid(i) && b.Value(i) {
-			n++
-		}
-	}
-	return n
 }

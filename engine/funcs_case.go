@@ -337,12 +337,13 @@ func evalSelected(ctx context.Context, e Expr, rec arrow.Record, sel []bool, cou
 		return d, err
 	}
 	mem := compute.GetAllocator(ctx)
-	mb := array.NewBooleanBuilder(mem)
-	defer mb.Release()
-	mb.AppendValues(sel, nil)
-	mask := mb.NewArray()
-	defer mask.Release()
-	sub, ferr := compute.FilterRecordBatch(ctx, rec, mask, compute.DefaultFilterOptions())
+	picked := make([]int32, 0, count)
+	for i, on := range sel {
+		if on {
+			picked = append(picked, int32(i))
+		}
+	}
+	sub, ferr := selectRows(mem, rec, picked)
 	if ferr != nil {
 		return nil, err
 	}
@@ -358,23 +359,16 @@ func evalSelected(ctx context.Context, e Expr, rec arrow.Record, sel []bool, cou
 	}
 	vals := ad.MakeArray()
 	defer vals.Release()
-	ib := array.NewInt32Builder(mem)
-	defer ib.Release()
-	ib.Reserve(len(sel))
+	// Spread the values back: unselected rows are NULL.
+	spread := make([]int32, len(sel))
 	next := int32(0)
-	for _, on := range sel {
+	for i, on := range sel {
 		if on {
-			ib.UnsafeAppend(next)
+			spread[i] = next
 			next++
 		} else {
-			ib.UnsafeAppendBoolToBitmap(false)
+			spread[i] = -1
 		}
 	}
-	idx := ib.NewArray()
-	defer idx.Release()
-	out, err := compute.TakeArray(ctx, vals, idx)
-	if err != nil {
-		return nil, err
-	}
-	return datumOf(out, nil)
+	return datumOf(gatherRows(mem, vals, spread))
 }
