@@ -81,11 +81,17 @@ func foldConstants(e Expr) Expr {
 }
 
 // simplify drops AND TRUE / OR FALSE terms and short-circuits AND FALSE /
-// OR TRUE, which three-valued logic allows whatever the other terms are.
+// OR TRUE, which three-valued logic allows whatever the other terms are,
+// and factors conjuncts common to every branch out of an OR.
 func simplify(e Expr) Expr {
 	l, ok := e.(*Logic)
 	if !ok {
 		return e
+	}
+	if !l.And {
+		if f := factorOr(l); f != nil {
+			return f
+		}
 	}
 	var terms []Expr
 	for _, t := range l.Terms {
@@ -136,4 +142,55 @@ func evalConst(e Expr) (scalar.Scalar, bool) {
 		return v, true
 	}
 	return nil, false
+}
+
+// factorOr rewrites (a AND x) OR (a AND y) as a AND (x OR y), which holds
+// in three-valued logic too. It returns nil when no conjunct is common to
+// every branch. Pulling join keys and single-table conditions out of ORs
+// lets them become hash join keys and scan filters (TPC-H Q19).
+func factorOr(l *Logic) Expr {
+	branches := make([][]Expr, len(l.Terms))
+	for i, t := range l.Terms {
+		branches[i] = conjuncts(t)
+	}
+	var common []Expr
+	for _, c := range branches[0] {
+		inAll := true
+		for _, br := range branches[1:] {
+			found := false
+			for _, d := range br {
+				found = found || sameExpr(c, d)
+			}
+			inAll = inAll && found
+		}
+		dup := false
+		for _, k := range common {
+			dup = dup || sameExpr(k, c)
+		}
+		if inAll && !dup {
+			common = append(common, c)
+		}
+	}
+	if len(common) == 0 {
+		return nil
+	}
+	var rest []Expr
+	for _, br := range branches {
+		var left []Expr
+		for _, d := range br {
+			isCommon := false
+			for _, c := range common {
+				isCommon = isCommon || sameExpr(c, d)
+			}
+			if !isCommon {
+				left = append(left, d)
+			}
+		}
+		if len(left) == 0 {
+			// This branch is just the common part: the OR adds nothing.
+			return and(common)
+		}
+		rest = append(rest, and(left))
+	}
+	return and(append(common, &Logic{Terms: rest}))
 }

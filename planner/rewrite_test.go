@@ -4,9 +4,14 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/scalar"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/hopsql/hopsql/connector"
 )
 
 func TestRewrites(t *testing.T) {
@@ -66,4 +71,22 @@ func TestRewritePositionsMapBack(t *testing.T) {
 	var se *SyntaxError
 	require.True(t, errors.As(err, &se), "%v", err)
 	assert.Equal(t, len(sql)+1, se.Column)
+}
+
+func TestFactorOr(t *testing.T) {
+	col := func(name string) Expr {
+		return &ColumnRef{Col: &Column{ID: len(name), Name: name, Type: arrow.PrimitiveTypes.Int64}}
+	}
+	eq := func(a, b Expr) Expr { return &Compare{Op: connector.Eq, L: a, R: b} }
+	one := &Const{Value: scalar.NewInt64Scalar(1)}
+	k := eq(col("a"), col("bb"))
+	x, y := eq(col("ccc"), one), eq(col("dddd"), one)
+	got := simplify(&Logic{Terms: []Expr{&Logic{And: true, Terms: []Expr{k, x}}, &Logic{And: true, Terms: []Expr{y, k}}}})
+	assert.Equal(t, "a = bb AND (ccc = 1 OR dddd = 1)", got.String())
+	// A branch that is only the common part makes the OR true.
+	got = simplify(&Logic{Terms: []Expr{k, &Logic{And: true, Terms: []Expr{k, x}}}})
+	assert.Equal(t, "a = bb", got.String())
+	// Nothing common: unchanged.
+	got = simplify(&Logic{Terms: []Expr{x, y}})
+	assert.Equal(t, "ccc = 1 OR dddd = 1", got.String())
 }
