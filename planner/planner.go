@@ -78,6 +78,9 @@ func (p *Planner) Plan(ctx context.Context, sql string, args ...any) (*Plan, err
 	}
 	logical := q.node
 	foldPlan(logical)
+	if logical, err = pushDown(logical, nil); err != nil {
+		return nil, err
+	}
 	logical = reorderJoins(logical)
 	if logical, err = pushDown(logical, nil); err != nil {
 		return nil, err

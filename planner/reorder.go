@@ -1,14 +1,18 @@
 package planner
 
+import "github.com/hopsql/hopsql/connector"
+
 // Join reordering. The binder joins comma-separated tables in the order
 // they are written, as cross joins whose conditions sit in WHERE. When the
 // first two tables share no condition (TPC-H Q9 lists part, then
 // supplier), that order builds a cross product. reorderJoins takes each
 // cluster of inner and cross joins (with the filters on top of and between
 // them), and rejoins its relations so that each one joins a relation it
-// shares a condition with, keeping the written order otherwise. Pushdown
-// then turns the conditions into hash join keys, and the physical planner
-// builds each hash table on the smaller side.
+// shares a condition with, keeping the written order otherwise. It runs
+// after a first pushdown, which gathers conditions written above outer
+// joins and subqueries down to the cluster; a second pushdown then turns
+// them into hash join keys again, and the physical planner builds each
+// hash table on the smaller side.
 
 // reorderJoins rewrites every inner-join cluster of n.
 func reorderJoins(n Node) Node {
@@ -48,12 +52,12 @@ func reorderJoins(n Node) Node {
 	return n
 }
 
-// isCluster reports whether n is an inner or cross join not yet given
-// keys, or a filter over one.
+// isCluster reports whether n is an inner or cross join, or a filter over
+// one.
 func isCluster(n Node) bool {
 	switch n := n.(type) {
 	case *JoinNode:
-		return (n.Kind == JoinInner || n.Kind == JoinCross) && len(n.Keys) == 0 && n.Residual == nil
+		return n.Kind == JoinInner || n.Kind == JoinCross
 	case *FilterNode:
 		return isCluster(n.Input)
 	}
@@ -72,8 +76,16 @@ func flatten(n Node, leaves *[]Node, preds *[]Expr) {
 		*preds = append(*preds, conjuncts(n.Pred)...)
 		flatten(n.Input, leaves, preds)
 	case *JoinNode:
+		// Pushdown may have placed the conditions already: keys and
+		// residuals are conditions again.
 		if n.On != nil {
 			*preds = append(*preds, conjuncts(n.On)...)
+		}
+		for _, k := range n.Keys {
+			*preds = append(*preds, &Compare{Op: connector.Eq, L: k.L, R: k.R})
+		}
+		if n.Residual != nil {
+			*preds = append(*preds, conjuncts(n.Residual)...)
 		}
 		flatten(n.Left, leaves, preds)
 		flatten(n.Right, leaves, preds)

@@ -84,7 +84,15 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 	case *JoinNode:
 		return pushIntoJoin(n, preds)
 	case *ScanNode:
-		n.Filters = append(n.Filters, preds...)
+		for _, p := range preds {
+			dup := false
+			for _, f := range n.Filters {
+				dup = dup || sameExpr(f, p)
+			}
+			if !dup {
+				n.Filters = append(n.Filters, p)
+			}
+		}
 		return filterAbove(n, preds), nil
 	case *LimitNode:
 		in, err := pushDown(n.Input, nil)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hopsql/hopsql/catalog"
 	"github.com/hopsql/hopsql/connector/local"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 // tpchSingleRow lists the TPC-H queries that aggregate without GROUP BY:
@@ -36,21 +37,21 @@ func TestTPCHPlans(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			text, err := os.ReadFile(filepath.Join(dir, name+".sql"))
 			require.NoError(t, err)
-			q, err := corpusParse(string(text))
+			q, err := plantest.ParseQuery(string(text))
 			require.NoError(t, err)
-			require.Equal(t, "tpch", q.project)
+			require.Equal(t, "tpch", q.Project)
 			atSF1 := corpusReadExpected(t, filepath.Join(dir, name+".expected"))
 
-			got, runErr := corpusRun(t, tpchPlanner(t, store), q.sql)
+			got, runErr := corpusRun(t, tpchPlanner(t, store), q.SQL)
 			// The answer over empty tables: no rows, or one row of NULLs
 			// for an aggregate without GROUP BY.
-			want := &corpusResult{cols: atSF1.cols}
+			want := &plantest.Result{Columns: atSF1.Columns}
 			if tpchSingleRow[name] {
-				row := make([]corpusValue, len(atSF1.cols))
+				row := make([]plantest.Value, len(atSF1.Columns))
 				for i := range row {
-					row[i] = corpusValue{null: true}
+					row[i] = plantest.NullValue
 				}
-				want.rows = [][]corpusValue{row}
+				want.Rows = [][]plantest.Value{row}
 			}
 			corpusJudge(t, q, want, got, runErr, pending[name])
 		})
