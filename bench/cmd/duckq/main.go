@@ -9,14 +9,14 @@ import (
 	"os"
 	"strings"
 
-	"github.com/hopsql/hopsql/bench/internal/canon"
 	"github.com/hopsql/hopsql/bench/internal/duckref"
 	"github.com/hopsql/hopsql/bench/internal/querytext"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 func main() {
 	store := flag.String("store", "", "the embedded store directory")
-	project := flag.String("project", querytext.DefaultProject, "the session's project")
+	project := flag.String("project", plantest.DefaultProject, "the session's project")
 	raw := flag.Bool("raw", false, "run the SQL as DuckDB SQL, without translating names")
 	flag.Parse()
 	log.SetFlags(0)
@@ -42,7 +42,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := canon.Write(os.Stdout, res); err != nil {
+	if err := plantest.Write(os.Stdout, res); err != nil {
 		log.Fatal(err)
 	}
 }

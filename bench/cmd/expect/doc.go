@@ -6,7 +6,7 @@
 // generate), shows it to DuckDB as one schema per project, runs every
 // query file NNN_topic.sql of the corpus with its session project and
 // writes its answer next to it as NNN_topic.expected, in the canonical
-// text form of package canon. The answers come from DuckDB only, never
+// text form of package plantest. The answers come from DuckDB only, never
 // from hopsql.
 //
 // Usage, from bench/:

@@ -15,10 +15,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hopsql/hopsql/bench/internal/canon"
 	"github.com/hopsql/hopsql/bench/internal/duckref"
 	"github.com/hopsql/hopsql/bench/internal/querytext"
 	"github.com/hopsql/hopsql/connector/local/demo"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 func main() {
@@ -78,7 +78,7 @@ func expect(ctx context.Context, corpus, run, store string, threads int) error {
 			continue
 		}
 		var buf bytes.Buffer
-		if err := canon.Write(&buf, res); err != nil {
+		if err := plantest.Write(&buf, res); err != nil {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(corpus, name+".expected"), buf.Bytes(), 0o644); err != nil {
@@ -106,12 +106,12 @@ func expect(ctx context.Context, corpus, run, store string, threads int) error {
 }
 
 // answer runs one query file in DuckDB.
-func answer(ctx context.Context, db *duckref.DB, path string) (*canon.Result, error) {
+func answer(ctx context.Context, db *duckref.DB, path string) (*plantest.Result, error) {
 	text, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := querytext.Parse(string(text))
+	f, err := plantest.ParseQuery(string(text))
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func answer(ctx context.Context, db *duckref.DB, path string) (*canon.Result, er
 		return nil, err
 	}
 	if !f.Ordered {
-		canon.SortRows(res)
+		plantest.SortRows(res)
 	}
 	return res, nil
 }

@@ -2,7 +2,7 @@
 // with DuckDB, the reference engine: it runs planner/testdata/tpch/qNN.sql
 // over the Parquet files of the TPC-H store tpchgen writes (generating it
 // first if needed) and writes qNN.expected next to each query, in the
-// canonical text form of package canon.
+// canonical text form of package plantest.
 //
 // Usage, from bench/:
 //

@@ -14,10 +14,10 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
-	"github.com/hopsql/hopsql/bench/internal/canon"
 	"github.com/hopsql/hopsql/bench/internal/duckref"
 	"github.com/hopsql/hopsql/bench/internal/querytext"
 	"github.com/hopsql/hopsql/bench/internal/tpch"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 func main() {
@@ -53,7 +53,7 @@ func answers(ctx context.Context, sf int, dir, queries string, threads int) erro
 		if err != nil {
 			return err
 		}
-		f, err := querytext.Parse(string(text))
+		f, err := plantest.ParseQuery(string(text))
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -70,10 +70,10 @@ func answers(ctx context.Context, sf int, dir, queries string, threads int) erro
 		}
 		elapsed := time.Since(start)
 		if !f.Ordered {
-			canon.SortRows(res)
+			plantest.SortRows(res)
 		}
 		var buf bytes.Buffer
-		if err := canon.Write(&buf, res); err != nil {
+		if err := plantest.Write(&buf, res); err != nil {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(queries, name+".expected"), buf.Bytes(), 0o644); err != nil {

@@ -26,13 +26,12 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
-	"github.com/hopsql/hopsql/bench/internal/canon"
-	"github.com/hopsql/hopsql/bench/internal/querytext"
 	"github.com/hopsql/hopsql/bench/internal/tpch"
 	"github.com/hopsql/hopsql/catalog"
 	"github.com/hopsql/hopsql/connector/local"
 	"github.com/hopsql/hopsql/engine"
 	"github.com/hopsql/hopsql/planner"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 func main() {
@@ -134,7 +133,7 @@ func checkQuery(ctx context.Context, p *planner.Planner, cfg config, name string
 	if err != nil {
 		return fail("error", "%v", err)
 	}
-	q, err := querytext.Parse(string(text))
+	q, err := plantest.ParseQuery(string(text))
 	if err != nil {
 		return fail("error", "%v", err)
 	}
@@ -142,13 +141,13 @@ func checkQuery(ctx context.Context, p *planner.Planner, cfg config, name string
 	if err != nil {
 		return fail("error", "no expected answer (run tpchanswers): %v", err)
 	}
-	want, err := canon.Read(ef)
+	want, err := plantest.Read(ef)
 	ef.Close()
 	if err != nil {
 		return fail("error", "%v", err)
 	}
 	var times []time.Duration
-	var got *canon.Result
+	var got *plantest.Result
 	for range cfg.runs {
 		start := time.Now()
 		got, err = runQuery(ctx, p, q.SQL, cfg)
@@ -160,7 +159,7 @@ func checkQuery(ctx context.Context, p *planner.Planner, cfg config, name string
 	slices.Sort(times)
 	o.time = times[len(times)/2]
 	o.rows = len(got.Rows)
-	if err := canon.Compare(want, got, q.Ordered); err != nil {
+	if err := plantest.Compare(want, got, q.Ordered); err != nil {
 		return fail("FAIL", "%v", err)
 	}
 	o.status = "pass"
@@ -168,7 +167,7 @@ func checkQuery(ctx context.Context, p *planner.Planner, cfg config, name string
 }
 
 // runQuery plans and runs sql and reads its whole result.
-func runQuery(ctx context.Context, p *planner.Planner, sql string, cfg config) (*canon.Result, error) {
+func runQuery(ctx context.Context, p *planner.Planner, sql string, cfg config) (*plantest.Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	plan, err := p.Plan(ctx, sql)
@@ -180,7 +179,7 @@ func runQuery(ctx context.Context, p *planner.Planner, sql string, cfg config) (
 		return nil, fmt.Errorf("running: %w", err)
 	}
 	defer rr.Release()
-	res, err := canon.FromArrow(rr)
+	res, err := plantest.FromArrow(rr)
 	if err != nil {
 		return nil, fmt.Errorf("running: %w", err)
 	}

@@ -22,9 +22,9 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
-	"github.com/hopsql/hopsql/bench/internal/canon"
 	"github.com/hopsql/hopsql/connector"
 	"github.com/hopsql/hopsql/connector/local"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 // Version is the DuckDB version the oracle runs, for reports.
@@ -198,7 +198,7 @@ func findTable(fgs []*connector.FeatureGroup, table string) (*connector.FeatureG
 // Query runs query with project as the session's project: unqualified
 // names are looked up in project's schema, then in the schemas of the
 // stores shared with it.
-func (d *DB) Query(ctx context.Context, project, query string) (*canon.Result, error) {
+func (d *DB) Query(ctx context.Context, project, query string) (*plantest.Result, error) {
 	path := append([]string{project}, d.shared[project]...)
 	if err := d.Exec(ctx, "SET search_path = "+literal(strings.Join(path, ","))); err != nil {
 		return nil, err
@@ -212,14 +212,14 @@ func (d *DB) Query(ctx context.Context, project, query string) (*canon.Result, e
 }
 
 // Scan reads rows into a canonical result.
-func Scan(rows *sql.Rows) (*canon.Result, error) {
+func Scan(rows *sql.Rows) (*plantest.Result, error) {
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, fmt.Errorf("duckref: %w", err)
 	}
-	res := &canon.Result{}
+	res := &plantest.Result{}
 	for _, t := range types {
-		res.Columns = append(res.Columns, canon.Column{Name: t.Name(), Type: t.DatabaseTypeName()})
+		res.Columns = append(res.Columns, plantest.Column{Name: t.Name(), Type: t.DatabaseTypeName()})
 	}
 	vals := make([]any, len(types))
 	ptrs := make([]any, len(types))
@@ -230,7 +230,7 @@ func Scan(rows *sql.Rows) (*canon.Result, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("duckref: %w", err)
 		}
-		row := make([]canon.Value, len(vals))
+		row := make([]plantest.Value, len(vals))
 		for i, v := range vals {
 			if row[i], err = value(v, res.Columns[i].Type); err != nil {
 				return nil, fmt.Errorf("duckref: column %s: %w", res.Columns[i].Name, err)
@@ -245,47 +245,47 @@ func Scan(rows *sql.Rows) (*canon.Result, error) {
 }
 
 // value returns the canonical text of a value the driver scanned.
-func value(v any, typ string) (canon.Value, error) {
+func value(v any, typ string) (plantest.Value, error) {
 	switch v := v.(type) {
 	case nil:
-		return canon.NullValue, nil
+		return plantest.NullValue, nil
 	case int8:
-		return canon.Text(canon.FormatInt(int64(v))), nil
+		return plantest.Text(plantest.FormatInt(int64(v))), nil
 	case int16:
-		return canon.Text(canon.FormatInt(int64(v))), nil
+		return plantest.Text(plantest.FormatInt(int64(v))), nil
 	case int32:
-		return canon.Text(canon.FormatInt(int64(v))), nil
+		return plantest.Text(plantest.FormatInt(int64(v))), nil
 	case int64:
-		return canon.Text(canon.FormatInt(v)), nil
+		return plantest.Text(plantest.FormatInt(v)), nil
 	case uint8:
-		return canon.Text(canon.FormatInt(int64(v))), nil
+		return plantest.Text(plantest.FormatInt(int64(v))), nil
 	case uint16:
-		return canon.Text(canon.FormatInt(int64(v))), nil
+		return plantest.Text(plantest.FormatInt(int64(v))), nil
 	case uint32:
-		return canon.Text(canon.FormatInt(int64(v))), nil
+		return plantest.Text(plantest.FormatInt(int64(v))), nil
 	case uint64:
-		return canon.Text(new(big.Int).SetUint64(v).String()), nil
+		return plantest.Text(new(big.Int).SetUint64(v).String()), nil
 	case *big.Int:
-		return canon.Text(v.String()), nil
+		return plantest.Text(v.String()), nil
 	case float32:
-		return canon.Text(canon.FormatFloat(float64(v))), nil
+		return plantest.Text(plantest.FormatFloat(float64(v))), nil
 	case float64:
-		return canon.Text(canon.FormatFloat(v)), nil
+		return plantest.Text(plantest.FormatFloat(v)), nil
 	case duckdb.Decimal:
-		return canon.Text(canon.FormatDecimal(v.Value, int(v.Scale))), nil
+		return plantest.Text(plantest.FormatDecimal(v.Value, int(v.Scale))), nil
 	case bool:
-		return canon.Text(canon.FormatBool(v)), nil
+		return plantest.Text(plantest.FormatBool(v)), nil
 	case string:
-		return canon.Text(v), nil
+		return plantest.Text(v), nil
 	case time.Time:
 		if typ == "DATE" {
-			return canon.Text(canon.FormatDate(v)), nil
+			return plantest.Text(plantest.FormatDate(v)), nil
 		}
 		if strings.HasPrefix(typ, "TIMESTAMP") {
-			return canon.Text(canon.FormatTimestamp(v)), nil
+			return plantest.Text(plantest.FormatTimestamp(v)), nil
 		}
 	}
-	return canon.Value{}, fmt.Errorf("a %T value of type %s has no canonical form; cast it in the query", v, typ)
+	return plantest.Value{}, fmt.Errorf("a %T value of type %s has no canonical form; cast it in the query", v, typ)
 }
 
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hopsql/hopsql/bench/internal/canon"
 	"github.com/hopsql/hopsql/connector/local"
+	"github.com/hopsql/hopsql/planner/plantest"
 )
 
 // writeStore writes project p (shared with q) with items_1 and items_2,
@@ -57,11 +57,11 @@ func TestQuery(t *testing.T) {
 
 	res, err := db.Query(ctx, "p", "SELECT id, price, ts FROM items_1 ORDER BY price, id")
 	require.NoError(t, err)
-	assert.Equal(t, []canon.Column{{Name: "id", Type: "BIGINT"}, {Name: "price", Type: "DECIMAL(12,2)"}, {Name: "ts", Type: "TIMESTAMP"}}, res.Columns)
-	assert.Equal(t, [][]canon.Value{
-		{canon.Text("3"), canon.NullValue, canon.Text("1970-01-01 00:00:00.000001")}, // NULLs first ascending
-		{canon.Text("2"), canon.Text("0.01"), canon.Text("1970-01-01 00:00:00.000000")},
-		{canon.Text("1"), canon.Text("10.50"), canon.Text("2026-01-01 00:01:23.915433")},
+	assert.Equal(t, []plantest.Column{{Name: "id", Type: "BIGINT"}, {Name: "price", Type: "DECIMAL(12,2)"}, {Name: "ts", Type: "TIMESTAMP"}}, res.Columns)
+	assert.Equal(t, [][]plantest.Value{
+		{plantest.Text("3"), plantest.NullValue, plantest.Text("1970-01-01 00:00:00.000001")}, // NULLs first ascending
+		{plantest.Text("2"), plantest.Text("0.01"), plantest.Text("1970-01-01 00:00:00.000000")},
+		{plantest.Text("1"), plantest.Text("10.50"), plantest.Text("2026-01-01 00:01:23.915433")},
 	}, res.Rows)
 
 	// The latest version, the _featurestore schema, and a shared store from

@@ -1,79 +1,12 @@
-// Package querytext reads the query files of hopsql's differential corpus
-// and TPC-H suite, and translates hopsql's table names into DuckDB's.
-//
-// A query file is SQL in hopsql's dialect, preceded by comment lines:
-//
-//	-- project: fraud           the session's project (default fraud)
-//	-- ordered                  ORDER BY makes row order part of the answer
-//	-- duckdb: SELECT ...       DuckDB's spelling, when hopsql's text is not
-//	-- duckdb: ...              valid DuckDB (one or more lines)
-//
-// Other leading comment lines are descriptions.
+// Package querytext translates the names of hopsql's query files into
+// DuckDB's, for the bench module's DuckDB oracle. Reading a query file's
+// header comments is plantest.ParseQuery, in the main module.
 package querytext
 
 import (
 	"fmt"
 	"strings"
 )
-
-// DefaultProject is the session project of a query file that names none.
-const DefaultProject = "fraud"
-
-// File is a parsed query file.
-type File struct {
-	// Project is the session's project.
-	Project string
-	// Ordered reports that the answer's row order is part of the answer.
-	Ordered bool
-	// DuckDB is DuckDB's spelling of the query, or "" when the hopsql text
-	// is run in DuckDB with its names translated.
-	DuckDB string
-	// SQL is the query in hopsql's dialect, without the header comments
-	// and without a trailing semicolon.
-	SQL string
-}
-
-// Parse reads a query file.
-func Parse(text string) (*File, error) {
-	f := &File{Project: DefaultProject}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	var duck []string
-	i := 0
-	for ; i < len(lines); i++ {
-		line := strings.TrimSpace(lines[i])
-		if line == "" {
-			continue
-		}
-		c, ok := strings.CutPrefix(line, "--")
-		if !ok {
-			break
-		}
-		c = strings.TrimSpace(c)
-		switch {
-		case strings.HasPrefix(c, "project:"):
-			f.Project = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(c, "project:")))
-			if f.Project == "" {
-				return nil, fmt.Errorf("line %d: -- project: names no project", i+1)
-			}
-		case c == "ordered":
-			f.Ordered = true
-		case strings.HasPrefix(c, "duckdb:"):
-			duck = append(duck, strings.TrimPrefix(strings.TrimPrefix(c, "duckdb:"), " "))
-		}
-	}
-	f.SQL = trimStatement(strings.Join(lines[i:], "\n"))
-	if f.SQL == "" {
-		return nil, fmt.Errorf("the file holds no query after its header")
-	}
-	f.DuckDB = trimStatement(strings.Join(duck, "\n"))
-	return f, nil
-}
-
-func trimStatement(s string) string {
-	s = strings.TrimSpace(s)
-	s = strings.TrimSuffix(s, ";")
-	return strings.TrimSpace(s)
-}
 
 // ToDuckDB translates the names of a hopsql query into DuckDB's, where
 // every project is a schema holding one view per feature group table and

@@ -7,30 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParse(t *testing.T) {
-	f, err := Parse(`-- what this covers
--- project: Bank
--- ordered
--- duckdb: SELECT a
--- duckdb:   FROM t;
-
-SELECT a
-FROM t -- a comment in the body stays
-;
-`)
-	require.NoError(t, err)
-	assert.Equal(t, &File{Project: "bank", Ordered: true, DuckDB: "SELECT a\n  FROM t", SQL: "SELECT a\nFROM t -- a comment in the body stays"}, f)
-
-	f, err = Parse("SELECT 1")
-	require.NoError(t, err)
-	assert.Equal(t, &File{Project: DefaultProject, SQL: "SELECT 1"}, f)
-
-	for _, bad := range []string{"", "-- project: x\n", "-- project:\nSELECT 1"} {
-		_, err := Parse(bad)
-		assert.Error(t, err, "%q", bad)
-	}
-}
-
 func TestToDuckDB(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"SELECT * FROM bank::customers_1 c", "SELECT * FROM bank.customers_1 c"},
