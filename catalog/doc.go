@@ -25,6 +25,15 @@
 // and resolves to its highest version, with Table.Latest set so that EXPLAIN
 // can say which version was read.
 //
+// # information_schema
+//
+// information_schema.schemata, .tables and .columns describe what the
+// session may read, with the column names BI tools look for. They resolve
+// like tables (information_schema.tables, `information_schema`.`tables`)
+// to an InfoSchema, a virtual connector.Source that lists the catalog when
+// it is scanned. For tools, the three levels are: catalog "hopsql" (the
+// connection), schema <project>_featurestore, table fg_version.
+//
 // # Metadata caching
 //
 // By default every call asks the source again, so a session sees feature
