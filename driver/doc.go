@@ -1,0 +1,54 @@
+// Package driver is hopsql's database/sql driver and its Arrow API.
+//
+// Importing the package registers the driver as "hopsql":
+//
+//	db, err := sql.Open("hopsql", "file:///data/warehouse?project=fraud")
+//
+// or, with a Config,
+//
+//	c, err := driver.NewConnector(&driver.Config{Warehouse: dir, Project: "fraud"})
+//	db := sql.OpenDB(c)
+//
+// # Data source names
+//
+//	file:///path/to/warehouse?project=fraud     an embedded store (package connector/local)
+//	file:relative/dir?project=fraud             the same, relative to the working directory
+//	demo:  demo:?project=bank                   the demo store, generated on first use into
+//	                                            os.UserCacheDir()/hopsql/demo-scale1
+//	hopsworks://host[:port]/project?api_key_file=...
+//	                                            a Hopsworks cluster (not available yet:
+//	                                            opening fails with ErrHopsworksUnavailable)
+//
+// Options common to all forms: memory_limit (bytes, with an optional KB, MB,
+// GB, KiB, MiB, GiB or TiB suffix, or "none"), join_pushdown (auto or off),
+// connect_timeout and query_timeout (Go durations). Hopsworks options follow
+// the Hopsworks client: api_key_value, api_key_file, secrets_store
+// (parameterstore, secretsmanager or local), region, hostname_verification
+// (default true), trust_store_path and cert_folder. See Config.
+//
+// # Sessions and statements
+//
+// The store is read-only. Query runs one SQL statement, with ? placeholders
+// bound to the arguments. Exec accepts SET statements (SET memory_limit =
+// '1GiB' bounds the memory the pipeline breakers of later queries on the same
+// connection may hold; SET memory_limit = DEFAULT restores the DSN's value)
+// and runs queries for their side effects only; statements that change data
+// fail with an error wrapping ErrReadOnly. Session settings last until the
+// connection returns to the pool: use sql.DB.Conn to keep one. Read-only
+// transactions (sql.TxOptions{ReadOnly: true}) are accepted as no-ops; other
+// transactions fail.
+//
+// # Types
+//
+// Columns scan into their natural Go types: integers into int64, floats
+// into float64, booleans into bool, strings into string, decimals into string
+// (with their scale, "12.50"), dates into time.Time at midnight UTC,
+// timestamps into time.Time in UTC, binary into []byte; the sql.Null* types
+// take NULLs. Column types report the Hopsworks offline type names in upper
+// case (BIGINT, DECIMAL, TIMESTAMP, ...).
+//
+// # Arrow
+//
+// QueryArrow runs a query on a *sql.Conn and returns the engine's Arrow
+// batches as they are produced, without converting them to rows.
+package driver

@@ -1,0 +1,156 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hopsql/hopsql/catalog"
+	"github.com/hopsql/hopsql/connector/local"
+	"github.com/hopsql/hopsql/connector/local/demo"
+	"github.com/hopsql/hopsql/planner"
+)
+
+func init() {
+	sql.Register("hopsql", &Driver{})
+}
+
+// ErrHopsworksUnavailable is wrapped by the error of opening a hopsworks://
+// DSN until the Hopsworks connector arrives.
+var ErrHopsworksUnavailable = errors.New("the Hopsworks connector is not available yet")
+
+// ErrReadOnly is wrapped by the errors of statements and transactions that
+// would change data.
+var ErrReadOnly = errors.New("hopsql is read-only")
+
+// DemoProject is the project of a demo: DSN that names none.
+const DemoProject = "fraud"
+
+// Driver is hopsql's database/sql driver, registered as "hopsql".
+type Driver struct{}
+
+// Open opens a connection to the store of dsn. database/sql uses
+// OpenConnector instead, which opens the store once.
+func (d *Driver) Open(dsn string) (driver.Conn, error) {
+	c, err := d.OpenConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return c.Connect(context.Background())
+}
+
+// OpenConnector parses dsn and opens its store (see NewConnector).
+func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
+	cfg, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	c, err := NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Connector opens the store of a Config once and hands out connections to
+// it. It is safe for concurrent use. Pass it to sql.OpenDB.
+type Connector struct {
+	cfg     Config
+	planner *planner.Planner
+}
+
+// NewConnector opens the store cfg names and its catalog for cfg.Project.
+// The demo store is generated on first use. A hopsworks config fails with an
+// error wrapping ErrHopsworksUnavailable.
+func NewConnector(cfg *Config) (*Connector, error) {
+	c := *cfg
+	ctx := context.Background()
+	if c.ConnectTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.ConnectTimeout)
+		defer cancel()
+	}
+	var dir string
+	switch {
+	case c.Host != "":
+		return nil, fmt.Errorf("hopsql: opening %s: %w", c.String(), ErrHopsworksUnavailable)
+	case c.Demo:
+		if c.Project == "" {
+			c.Project = DemoProject
+		}
+		d, err := demoDir(ctx)
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	case c.Warehouse != "":
+		dir = c.Warehouse
+	default:
+		return nil, errNoStore
+	}
+	if c.Project == "" {
+		return nil, fmt.Errorf("hopsql: opening %s: no project", dir)
+	}
+	wh, err := local.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("hopsql: opening the warehouse: %w", err)
+	}
+	cat, err := catalog.New(ctx, wh, c.Project)
+	if err != nil {
+		return nil, fmt.Errorf("hopsql: opening project %s: %w", c.Project, err)
+	}
+	return &Connector{cfg: c, planner: planner.New(cat)}, nil
+}
+
+// Connect returns a new connection (a session) to the connector's store.
+func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &conn{c: c, memoryLimit: c.cfg.MemoryLimit}, nil
+}
+
+// Driver returns the hopsql Driver.
+func (c *Connector) Driver() driver.Driver { return &Driver{} }
+
+// Close releases the connector. The embedded store holds no resources
+// between queries, so it has nothing to do there yet.
+func (c *Connector) Close() error { return nil }
+
+// demoDir returns the cached demo store (scale 1), generating it on first
+// use. A store is complete once its directory exists: it is generated
+// beside it and renamed into place.
+func demoDir(ctx context.Context) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("hopsql: no user cache directory for the demo store (%w); generate one with 'hopsql demo --dir DIR' and use file:///DIR", err)
+	}
+	dir := filepath.Join(base, "hopsql", "demo-scale1")
+	if _, err := os.Stat(dir); err == nil {
+		return dir, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("hopsql: the demo store: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", fmt.Errorf("hopsql: the demo store: %w", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".demo-*")
+	if err != nil {
+		return "", fmt.Errorf("hopsql: the demo store: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := demo.Generate(ctx, tmp, 1); err != nil {
+		return "", fmt.Errorf("hopsql: generating the demo store: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, serr := os.Stat(dir); serr == nil {
+			return dir, nil // another process finished first
+		}
+		return "", fmt.Errorf("hopsql: the demo store: %w", err)
+	}
+	return dir, nil
+}
