@@ -52,9 +52,13 @@ func TestGroupByAndAggregates(t *testing.T) {
 		assert.Equal(t, localtest.Sorted(want), localtest.Sorted(got), sql)
 	}
 
-	// A global aggregate over no rows is one row.
+	// A global aggregate over no rows is one row; a HAVING over it must
+	// filter that row, not the input.
 	got := query(t, "bank", "SELECT count(*), sum(age), max(name) FROM customers_1 WHERE customer_id < 0")
 	assert.Equal(t, [][]string{{"0", "NULL", "NULL"}}, got)
+	assert.Empty(t, query(t, "bank", "SELECT count(*) FROM customers_1 HAVING 1 = 0"))
+	assert.Empty(t, query(t, "bank", "SELECT count(*) FROM customers_1 WHERE customer_id < 0 HAVING count(*) > 0"))
+	assert.Equal(t, [][]string{{"0"}}, query(t, "bank", "SELECT count(*) FROM customers_1 WHERE 1 = 0"))
 
 	// HAVING filters groups; ORDER BY an aggregate with LIMIT is a top-N.
 	got = query(t, "bank", "SELECT segment, count(*) AS n FROM customers_1 GROUP BY segment HAVING count(*) > 0 ORDER BY n DESC LIMIT 2")

@@ -21,41 +21,25 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 		for i, e := range n.Exprs {
 			defs[n.Cols[i].ID] = e
 		}
-		var below, above []Expr
-		for _, p := range preds {
-			if q, ok := inline(p, defs); ok {
-				below = append(below, q)
-			} else {
-				above = append(above, p)
-			}
-		}
-		in, err := pushDown(n.Input, below)
-		if err != nil {
-			return nil, err
-		}
-		n.Input = in
-		return filterAbove(n, above), nil
+		return pushPast(n, &n.Input, defs, preds)
 	case *AggregateNode:
 		// Conjuncts over grouping keys only filter groups before they are
 		// formed.
+		// A global aggregate yields a row even for no input: nothing may
+		// move below it.
+		if len(n.Keys) == 0 {
+			in, err := pushDown(n.Input, nil)
+			if err != nil {
+				return nil, err
+			}
+			n.Input = in
+			return filterAbove(n, preds), nil
+		}
 		defs := map[int]Expr{}
 		for i, k := range n.Keys {
 			defs[n.Cols[i].ID] = k
 		}
-		var below, above []Expr
-		for _, p := range preds {
-			if q, ok := inline(p, defs); ok && len(n.Keys) > 0 {
-				below = append(below, q)
-			} else {
-				above = append(above, p)
-			}
-		}
-		in, err := pushDown(n.Input, below)
-		if err != nil {
-			return nil, err
-		}
-		n.Input = in
-		return filterAbove(n, above), nil
+		return pushPast(n, &n.Input, defs, preds)
 	case *SortNode:
 		in, err := pushDown(n.Input, preds)
 		if err != nil {
@@ -110,6 +94,26 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 		return filterAbove(n, preds), nil
 	}
 	return filterAbove(n, preds), nil
+}
+
+// pushPast moves the conjuncts that can be written over n's input, with
+// each of n's columns replaced by its definition in defs, below n into
+// *input; the others stay in a filter above n.
+func pushPast(n Node, input *Node, defs map[int]Expr, preds []Expr) (Node, error) {
+	var below, above []Expr
+	for _, p := range preds {
+		if q, ok := inline(p, defs); ok {
+			below = append(below, q)
+		} else {
+			above = append(above, p)
+		}
+	}
+	in, err := pushDown(*input, below)
+	if err != nil {
+		return nil, err
+	}
+	*input = in
+	return filterAbove(n, above), nil
 }
 
 func pushIntoJoin(n *JoinNode, preds []Expr) (Node, error) {
