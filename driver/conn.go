@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/hopsql/hopsql/engine"
+	"github.com/hopsql/hopsql/planner"
 )
 
 // conn is a session. database/sql never uses a conn from two goroutines at
@@ -46,6 +47,11 @@ func (c *conn) run(ctx context.Context, mem memory.Allocator, query string, args
 	if err != nil {
 		return nil, err
 	}
+	return c.start(ctx, mem, plan)
+}
+
+// start runs a plan with the connection's allocator and memory limit.
+func (c *conn) start(ctx context.Context, mem memory.Allocator, plan *planner.Plan) (array.RecordReader, error) {
 	if mem == nil {
 		mem = c.c.cfg.Mem
 	}
@@ -85,7 +91,11 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		return driver.RowsAffected(0), c.set(query)
 	}
-	rows, err := c.QueryContext(ctx, query, args)
+	return drain(c.QueryContext(ctx, query, args))
+}
+
+// drain runs a query's rows to the end, for Exec.
+func drain(rows driver.Rows, err error) (driver.Result, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -133,16 +143,25 @@ func (c *conn) set(query string) error {
 	}
 }
 
-// PrepareContext returns a statement that keeps query; it is planned each
-// time it runs.
+// PrepareContext reads the statement once (syntax errors are reported
+// here) and plans it each time it runs, with that run's arguments: the
+// values of the placeholders decide what scans can skip.
 func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	if kw := firstKeyword(query); dataChanging[kw] {
+	kw := firstKeyword(query)
+	if dataChanging[kw] {
 		return nil, fmt.Errorf("hopsql: %s: %w", kw, ErrReadOnly)
 	}
-	return &stmt{c: c, query: query}, nil
+	if kw == "SET" {
+		return &stmt{c: c, query: query}, nil
+	}
+	prep, err := c.c.planner.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{c: c, query: query, prep: prep}, nil
 }
 
 // Prepare is PrepareContext without a context.
@@ -261,14 +280,23 @@ func positional(args []driver.NamedValue) ([]any, error) {
 	return vals, nil
 }
 
-// stmt is a prepared statement. It keeps the SQL and plans it on each run.
+// stmt is a prepared statement: read once, planned on each run. SET
+// statements have no prep and run as Exec does.
 type stmt struct {
 	c     *conn
 	query string
+	prep  *planner.Prepared
 }
 
-func (s *stmt) Close() error  { return nil }
-func (s *stmt) NumInput() int { return -1 }
+func (s *stmt) Close() error { return nil }
+
+// NumInput is the number of ? placeholders, or -1 for SET statements.
+func (s *stmt) NumInput() int {
+	if s.prep == nil {
+		return -1
+	}
+	return s.prep.NumInput()
+}
 
 func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
 	return s.ExecContext(context.Background(), named(args))
@@ -279,11 +307,35 @@ func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.c.ExecContext(ctx, s.query, args)
+	if s.prep == nil {
+		return s.c.ExecContext(ctx, s.query, args)
+	}
+	return drain(s.QueryContext(ctx, args))
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.c.QueryContext(ctx, s.query, args)
+	if s.prep == nil {
+		return s.c.QueryContext(ctx, s.query, args)
+	}
+	if s.c.closed {
+		return nil, driver.ErrBadConn
+	}
+	vals, err := positional(args)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := s.c.withQueryTimeout(ctx)
+	plan, err := s.prep.Plan(ctx, vals...)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	rr, err := s.c.start(ctx, nil, plan)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return newRows(rr, cancel), nil
 }
 
 func named(args []driver.Value) []driver.NamedValue {

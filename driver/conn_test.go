@@ -81,6 +81,24 @@ func TestPrepared(t *testing.T) {
 	}
 	_, err = db.Prepare("INSERT INTO transactions_1 VALUES (1)")
 	assert.ErrorIs(t, err, ErrReadOnly)
+
+	// The statement is read when prepared: syntax errors come from
+	// Prepare, and database/sql checks the number of arguments.
+	_, err = db.Prepare("SELECT name FROM bank::customers_1 WHERE")
+	assert.ErrorContains(t, err, "ends too early")
+	two, err := db.Prepare("SELECT name FROM bank::customers_1 WHERE customer_id BETWEEN ? AND ?")
+	require.NoError(t, err)
+	defer two.Close()
+	_, err = two.Query(1)
+	assert.ErrorContains(t, err, "expected 2 arguments, got 1")
+	rows, err := two.Query(1, 3)
+	require.NoError(t, err)
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, 3, n)
 }
 
 func TestExec(t *testing.T) {

@@ -12,12 +12,14 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/xwb1989/sqlparser"
 
 	"github.com/hopsql/hopsql/catalog"
 	"github.com/hopsql/hopsql/engine"
@@ -51,30 +53,61 @@ var explainSchema = arrow.NewSchema([]arrow.Field{{Name: "plan", Type: arrow.Bin
 // column's type, and a value that does not convert is an error). Planning
 // reads metadata (the catalog, file footers) but no rows.
 func (p *Planner) Plan(ctx context.Context, sql string, args ...any) (*Plan, error) {
+	s, err := p.Prepare(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	return s.Plan(ctx, args...)
+}
+
+// Prepared is a statement read once (front end and parser) and planned for
+// each set of arguments: a plan depends on the values of its placeholders,
+// which decide what scans can skip. It is safe for concurrent use.
+type Prepared struct {
+	p    *Planner
+	src  *source
+	stmt sqlparser.Statement // nil for catalog statements (SHOW, DESCRIBE)
+	n    int
+}
+
+// Prepare reads one SQL statement. Syntax errors are reported here; names
+// and types are checked when the statement is planned.
+func (p *Planner) Prepare(ctx context.Context, sql string) (*Prepared, error) {
 	src, err := prepare(sql)
 	if err != nil {
 		return nil, err
 	}
-	// SHOW and DESCRIBE are answered from the catalog; the parser reads
-	// them badly, so they are recognised from the tokens.
-	if plan, ok, err := p.planCatalogStatement(ctx, src); ok {
-		return plan, err
+	if isCatalogStatement(src) {
+		return &Prepared{p: p, src: src}, nil
 	}
 	stmt, err := parse(src)
 	if err != nil {
 		return nil, err
 	}
+	return &Prepared{p: p, src: src, stmt: stmt, n: countPlaceholders(stmt)}, nil
+}
+
+// NumInput is the number of ? placeholders of the statement.
+func (s *Prepared) NumInput() int { return s.n }
+
+// Plan plans the statement with args as the values of its placeholders.
+func (s *Prepared) Plan(ctx context.Context, args ...any) (*Plan, error) {
+	if s.stmt == nil {
+		// SHOW and DESCRIBE are answered from the catalog as it is now.
+		plan, _, err := s.p.planCatalogStatement(ctx, s.src)
+		return plan, err
+	}
+	if len(args) != s.n {
+		return nil, &Error{Msg: fmt.Sprintf("the statement has %d ? placeholder(s) but %d argument(s) were given", s.n, len(args))}
+	}
 	params, err := paramValues(args)
 	if err != nil {
 		return nil, err
 	}
-	b := &binder{ctx: ctx, cat: p.cat, src: src, params: params}
-	q, err := b.bindQuery(stmt, nil)
+	b := &binder{ctx: ctx, cat: s.p.cat, src: s.src, params: params}
+	q, err := b.bindQuery(s.stmt, nil)
 	if err != nil {
 		return nil, err
-	}
-	if b.paramsUsed != len(params) {
-		return nil, &Error{Msg: fmt.Sprintf("the statement has %d ? placeholder(s) but %d argument(s) were given", b.paramsUsed, len(params))}
 	}
 	logical := q.node
 	foldPlan(logical)
@@ -86,12 +119,27 @@ func (p *Planner) Plan(ctx context.Context, sql string, args ...any) (*Plan, err
 		return nil, err
 	}
 	prune(logical, idSet(logical.Columns()))
-	pb := &physicalBuilder{ctx: ctx, src: src, analyze: src.analyze}
+	pb := &physicalBuilder{ctx: ctx, src: s.src, analyze: s.src.analyze}
 	phys, err := pb.lower(logical)
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{root: phys.op, explain: src.explain, analyze: src.analyze}, nil
+	return &Plan{root: phys.op, explain: s.src.explain, analyze: s.src.analyze}, nil
+}
+
+// countPlaceholders returns the highest ? number in stmt (the parser names
+// them :v1, :v2, ...).
+func countPlaceholders(stmt sqlparser.Statement) int {
+	n := 0
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		if v, ok := node.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg {
+			if k, err := strconv.Atoi(strings.TrimPrefix(string(v.Val), ":v")); err == nil {
+				n = max(n, k)
+			}
+		}
+		return true, nil
+	}, stmt)
+	return n
 }
 
 // Schema is the schema of the plan's result.

@@ -60,6 +60,25 @@ var describeSchema = arrow.NewSchema([]arrow.Field{
 
 // planCatalogStatement plans SHOW and DESCRIBE statements. It reports
 // ok=false for every other statement.
+// isCatalogStatement reports whether src is a SHOW or DESCRIBE statement.
+func isCatalogStatement(src *source) bool {
+	toks, err := lex(src.text)
+	if err != nil {
+		return false
+	}
+	for _, t := range toks {
+		if t.trivia() {
+			continue
+		}
+		switch strings.ToLower(t.text(src.text)) {
+		case "show", "describe", "desc":
+			return t.kind == tokIdent
+		}
+		return false
+	}
+	return false
+}
+
 func (p *Planner) planCatalogStatement(ctx context.Context, src *source) (*Plan, bool, error) {
 	toks, err := lex(src.text)
 	if err != nil {
