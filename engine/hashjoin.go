@@ -144,62 +144,28 @@ func (j *HashJoin) Open(ctx context.Context, x *Exec) (Stream, error) {
 	if err := checkJoin(j.Type, j.Residual, ps, bs, j.Out); err != nil {
 		return nil, err
 	}
-	return &hashJoinStream{
-		joinRun: newJoinRun(ctx, x, "hash join build side", j.Type, j.Residual, j.Probe, j.Build, j.Out),
-		j:       j,
-	}, nil
+	return newJoinRun(ctx, x, "hash join build side", j.Type, j.Residual, j.Probe, j.Build, j.Out, j.sources), nil
 }
 
-type hashJoinStream struct {
-	joinRun
-	j        *HashJoin
-	built    bool
-	buildErr error
-}
-
-func (s *hashJoinStream) Next() (arrow.Record, error) {
-	if !s.built {
-		s.built = true
-		s.buildErr = s.buildTable()
-	}
-	if s.buildErr != nil {
-		return nil, s.buildErr
-	}
-	return s.next()
-}
-
-func (s *hashJoinStream) Close() error { return s.close() }
-
-// buildTable reads the build side and hashes its keys.
-func (s *hashJoinStream) buildTable() error {
-	in, err := s.j.Build.Open(s.ctx, s.x)
-	if err != nil {
-		return err
-	}
-	rec, err := materialize(in, s.j.Build.Schema(), s.mem, &s.acct)
-	if err != nil {
-		return err
-	}
-	if err := s.setBuild(rec); err != nil {
-		return err
-	}
-	cols := make([]arrow.Array, len(s.j.BuildKeys))
-	for i, c := range s.j.BuildKeys {
+// sources hashes the build side's keys into the table probe rows look up.
+func (j *HashJoin) sources(rec arrow.Record, acct *account) ([]pairSource, error) {
+	cols := make([]arrow.Array, len(j.BuildKeys))
+	for i, c := range j.BuildKeys {
 		cols[i] = rec.Column(c)
 	}
 	t, err := newJoinTable(cols)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.acct.reserve(t.size()); err != nil {
-		return err
+	if err := acct.reserve(t.size()); err != nil {
+		return nil, err
 	}
-	hs := &hashSource{t: t, keys: s.j.ProbeKeys}
-	s.srcs = []pairSource{hs}
-	if s.j.NullAware {
-		s.srcs = append(s.srcs, &nullAwareSource{t: t, p: &hs.p})
+	hs := &hashSource{t: t, keys: j.ProbeKeys}
+	srcs := []pairSource{hs}
+	if j.NullAware {
+		srcs = append(srcs, &nullAwareSource{t: t, p: &hs.p})
 	}
-	return nil
+	return srcs, nil
 }
 
 // hashSource gives the pairs of probe and build rows with equal keys.

@@ -57,16 +57,61 @@ type joinRun struct {
 	tail      int          // full joins: the next build row to look at
 	pi, bi    []int32
 	sel       []int32
+
+	// The build side is read on the first Next: buildOp is opened and
+	// materialized, then sources (set by each join kind) derive the pair
+	// sources from it.
+	buildOp  Operator
+	sources  func(build arrow.Record, acct *account) ([]pairSource, error)
+	built    bool
+	buildErr error
 }
 
-func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual Expr, probe, build Operator, out *arrow.Schema) joinRun {
+// Next implements Stream for every join kind: it reads the build side
+// once, then yields joined batches.
+func (r *joinRun) Next() (arrow.Record, error) {
+	if !r.built {
+		r.built = true
+		r.buildErr = r.readBuild()
+	}
+	if r.buildErr != nil {
+		return nil, r.buildErr
+	}
+	return r.next()
+}
+
+// Close implements Stream.
+func (r *joinRun) Close() error { return r.close() }
+
+// readBuild materializes the build side, accounting its memory, and sets up
+// the pair sources.
+func (r *joinRun) readBuild() error {
+	in, err := r.buildOp.Open(r.ctx, r.x)
+	if err != nil {
+		return err
+	}
+	rec, err := materialize(in, r.buildOp.Schema(), r.mem, &r.acct)
+	if err != nil {
+		return err
+	}
+	if err := r.setBuild(rec); err != nil {
+		return err
+	}
+	r.srcs, err = r.sources(rec, &r.acct)
+	return err
+}
+
+func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual Expr, probe, build Operator, out *arrow.Schema,
+	sources func(build arrow.Record, acct *account) ([]pairSource, error)) *joinRun {
 	mem := x.mem()
 	joined := out
 	if typ == SemiJoin || typ == AntiJoin {
 		joined = JoinOutput(probe.Schema(), build.Schema(), InnerJoin)
 	}
 	batch := x.batchSize()
-	return joinRun{
+	return &joinRun{
+		buildOp:  build,
+		sources:  sources,
 		ctx:      compute.WithAllocator(ctx, mem),
 		mem:      mem,
 		x:        x,

@@ -44,44 +44,10 @@ func (j *NestedLoopJoin) Open(ctx context.Context, x *Exec) (Stream, error) {
 	if err := checkJoin(j.Type, j.Pred, j.Probe.Schema(), j.Build.Schema(), j.Out); err != nil {
 		return nil, err
 	}
-	return &nlJoinStream{
-		joinRun: newJoinRun(ctx, x, "nested loop join build side", j.Type, j.Pred, j.Probe, j.Build, j.Out),
-		j:       j,
-	}, nil
+	return newJoinRun(ctx, x, "nested loop join build side", j.Type, j.Pred, j.Probe, j.Build, j.Out, crossSources), nil
 }
 
-type nlJoinStream struct {
-	joinRun
-	j        *NestedLoopJoin
-	built    bool
-	buildErr error
-}
-
-func (s *nlJoinStream) Next() (arrow.Record, error) {
-	if !s.built {
-		s.built = true
-		s.buildErr = s.readBuild()
-	}
-	if s.buildErr != nil {
-		return nil, s.buildErr
-	}
-	return s.next()
-}
-
-func (s *nlJoinStream) Close() error { return s.close() }
-
-func (s *nlJoinStream) readBuild() error {
-	in, err := s.j.Build.Open(s.ctx, s.x)
-	if err != nil {
-		return err
-	}
-	rec, err := materialize(in, s.j.Build.Schema(), s.mem, &s.acct)
-	if err != nil {
-		return err
-	}
-	if err := s.setBuild(rec); err != nil {
-		return err
-	}
-	s.srcs = []pairSource{&crossSource{build: int(rec.NumRows())}}
-	return nil
+// crossSources pairs every probe row with every build row.
+func crossSources(rec arrow.Record, _ *account) ([]pairSource, error) {
+	return []pairSource{&crossSource{build: int(rec.NumRows())}}, nil
 }
