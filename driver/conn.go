@@ -55,7 +55,7 @@ func (c *conn) start(ctx context.Context, mem memory.Allocator, plan *planner.Pl
 	if mem == nil {
 		mem = c.c.cfg.Mem
 	}
-	return plan.Run(ctx, &engine.Exec{Mem: mem, MemoryLimit: c.memoryLimit})
+	return plan.Run(ctx, &engine.Exec{Mem: mem, MemoryLimit: c.memoryLimit, Progress: progressFrom(ctx)})
 }
 
 // QueryContext runs one statement with ? placeholders bound to args.

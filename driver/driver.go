@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hopsql/hopsql/catalog"
 	"github.com/hopsql/hopsql/connector/local"
-	"github.com/hopsql/hopsql/connector/local/demo"
 	"github.com/hopsql/hopsql/planner"
 )
 
@@ -43,9 +43,18 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 	return c.Connect(context.Background())
 }
 
-// OpenConnector parses dsn and opens its store (see NewConnector).
+// OpenConnector parses dsn and opens its store (see NewConnector). The
+// HOPSWORKS_* environment variables fill what a hopsworks:// DSN leaves
+// unset (see Config.ApplyEnv), and describe the whole connection when dsn is
+// empty (see ConfigFromEnv).
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
-	cfg, err := ParseDSN(dsn)
+	var cfg *Config
+	var err error
+	if strings.TrimSpace(dsn) == "" {
+		cfg, err = ConfigFromEnv(os.Getenv)
+	} else if cfg, err = ParseDSN(dsn); err == nil {
+		err = cfg.ApplyEnv(os.Getenv)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -125,11 +134,10 @@ func (c *Connector) Close() error { return nil }
 // use. A store is complete once its directory exists: it is generated
 // beside it and renamed into place.
 func demoDir(ctx context.Context) (string, error) {
-	base, err := os.UserCacheDir()
+	dir, err := DemoCacheDir(DefaultDemoScale)
 	if err != nil {
-		return "", fmt.Errorf("hopsql: no user cache directory for the demo store (%w); generate one with 'hopsql demo --dir DIR' and use file:///DIR", err)
+		return "", err
 	}
-	dir := filepath.Join(base, "hopsql", "demo-scale1")
 	if _, err := os.Stat(dir); err == nil {
 		return dir, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -143,7 +151,7 @@ func demoDir(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("hopsql: the demo store: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	if err := demo.Generate(ctx, tmp, 1); err != nil {
+	if err := GenerateDemo(ctx, tmp, DefaultDemoScale); err != nil {
 		return "", fmt.Errorf("hopsql: generating the demo store: %w", err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {

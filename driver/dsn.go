@@ -72,6 +72,10 @@ type Config struct {
 	// Mem allocates the Arrow memory of every query. It is not part of the
 	// DSN. Nil means memory.DefaultAllocator.
 	Mem memory.Allocator
+
+	// hostnameVerificationSet records that the DSN gave
+	// hostname_verification, which the environment then does not override.
+	hostnameVerificationSet bool
 }
 
 // NewConfig returns a Config with the defaults ParseDSN starts from.
@@ -386,6 +390,7 @@ func (c *Config) setOption(key, val string) error {
 			return dsnErr(part, "%q is not true or false", val)
 		}
 		c.HostnameVerification = b
+		c.hostnameVerificationSet = true
 	case optTrustStorePath:
 		if err := hopsworksOnly(); err != nil {
 			return err

@@ -29,7 +29,7 @@ func TestParseDSN(t *testing.T) {
 		{"demo:?project=bank", def(Config{Demo: true, Project: "bank"}), ""},
 		{"hopsworks://c.hopsworks.ai/fraud?api_key_file=%2Fk.txt", def(Config{Host: "c.hopsworks.ai", Project: "fraud", APIKeyFile: "/k.txt"}), ""},
 		{"hopsworks://h:8181/p?api_key_value=s3cr%26t&secrets_store=secretsmanager&region=eu-north-1&hostname_verification=false&trust_store_path=%2Fts&cert_folder=%2Fcerts",
-			&Config{Host: "h", Port: 8181, Project: "p", APIKeyValue: "s3cr&t", SecretsStore: "secretsmanager", Region: "eu-north-1", TrustStorePath: "/ts", CertFolder: "/certs"}, ""},
+			&Config{Host: "h", Port: 8181, Project: "p", APIKeyValue: "s3cr&t", SecretsStore: "secretsmanager", Region: "eu-north-1", TrustStorePath: "/ts", CertFolder: "/certs", hostnameVerificationSet: true}, ""},
 		{"hopsworks://[::1]:443", def(Config{Host: "::1", Port: 443}), ""},
 
 		{"/data/wh", nil, "scheme"},

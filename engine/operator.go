@@ -32,10 +32,33 @@ type Exec struct {
 	// (hash tables, sort buffers) hold at once. Zero means
 	// DefaultMemoryLimit; negative means no limit.
 	MemoryLimit int64
+	// Progress, if not nil, counts the rows and bytes the query's scans
+	// have read so far, for progress reports while it runs.
+	Progress *Progress
 
 	// used counts the bytes reserved against MemoryLimit. An Exec serves
 	// one run of one query at a time.
 	used atomic.Int64
+}
+
+// Progress counts what a running query has read. Scans add to it as
+// batches arrive; it is safe to read from another goroutine while the query
+// runs.
+type Progress struct {
+	rows, bytes atomic.Int64
+}
+
+// Rows returns the number of rows the query's scans have read.
+func (p *Progress) Rows() int64 { return p.rows.Load() }
+
+// Bytes returns the in-memory size of what the query's scans have read.
+func (p *Progress) Bytes() int64 { return p.bytes.Load() }
+
+func (p *Progress) add(rec arrow.Record) {
+	if p != nil {
+		p.rows.Add(rec.NumRows())
+		p.bytes.Add(RecordSize(rec))
+	}
 }
 
 // DefaultMemoryLimit is the memory limit of a query that sets none.

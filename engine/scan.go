@@ -91,7 +91,7 @@ func (s *Scan) Open(ctx context.Context, x *Exec) (Stream, error) {
 			go func() {
 				defer st.wg.Done()
 				defer func() { <-slots }()
-				readPartition(ctx, p, mem, s.Out, st.chans[i])
+				readPartition(ctx, p, mem, s.Out, x.Progress, st.chans[i])
 			}()
 		}
 	}()
@@ -99,7 +99,7 @@ func (s *Scan) Open(ctx context.Context, x *Exec) (Stream, error) {
 }
 
 // readPartition sends the partition's batches to ch and closes it.
-func readPartition(ctx context.Context, p Partition, mem memory.Allocator, schema *arrow.Schema, ch chan<- scanResult) {
+func readPartition(ctx context.Context, p Partition, mem memory.Allocator, schema *arrow.Schema, progress *Progress, ch chan<- scanResult) {
 	defer close(ch)
 	send := func(r scanResult) bool {
 		select {
@@ -127,6 +127,7 @@ func readPartition(ctx context.Context, p Partition, mem memory.Allocator, schem
 		if rec.NumRows() == 0 && rec.NumCols() > 0 {
 			continue
 		}
+		progress.add(rec)
 		rec.Retain()
 		if !send(scanResult{rec: rec}) {
 			return

@@ -8,7 +8,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
-	"github.com/hopsql/hopsql/connector"
+	"github.com/hopsql/hopsql/driver"
 )
 
 // formatValue renders row i of a column for people: decimals with their
@@ -61,7 +61,7 @@ func rightAligned(t arrow.DataType) bool {
 
 // typeLabel is the column type shown under a column's name.
 func typeLabel(t arrow.DataType) string {
-	if name, err := connector.TypeName(t); err == nil {
+	if name, err := driver.TypeName(t), error(nil); err == nil {
 		return name
 	}
 	return strings.ToLower(t.String())
