@@ -36,4 +36,3 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "demo store (scale %d) written to %s in %s\n", *scale, *dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }
-

@@ -116,4 +116,3 @@ func sanitize(s string) string {
 	}
 	return strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
 }
-
