@@ -34,7 +34,6 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	env := &environment{
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
@@ -46,9 +45,7 @@ func main() {
 		},
 		interactive: true,
 	}
-	code := env.run(ctx, os.Args[1:])
-	stop()
-	os.Exit(code)
+	os.Exit(env.run(context.Background(), os.Args[1:]))
 }
 
 // environment is what a run of hopsql sees of the process: its streams,
@@ -59,8 +56,9 @@ type environment struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	isTerminal     func(any) bool
-	// interactive allows the REPL to take over signals (the real process
-	// only; tests drive the REPL through a pseudo-terminal).
+	// interactive says hopsql runs as a process of its own and may handle
+	// signals: Ctrl-C stops a batch run, and cancels the running query in
+	// the REPL. Tests that call run directly leave it false.
 	interactive bool
 }
 
@@ -204,6 +202,13 @@ func (env *environment) runMain(ctx context.Context, args []string) error {
 			return runREPL(ctx, env, sh)
 		}
 		o.inputs = []input{{file: true, text: "-"}}
+	}
+	if env.interactive {
+		// Ctrl-C stops a batch run: the running query is cancelled and
+		// hopsql exits with status 1.
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
 	}
 	var failed bool
 	for _, in := range o.inputs {
