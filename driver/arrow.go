@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
@@ -51,14 +52,40 @@ func (o ArrowOptions) QueryArrow(ctx context.Context, conn *sql.Conn, query stri
 		if !ok {
 			return fmt.Errorf("hopsql: QueryArrow needs a hopsql connection, not %T", dc)
 		}
-		var err error
-		rr, err = c.run(ctx, o.Mem, query, vals)
-		return err
+		qctx, cancel := c.withQueryTimeout(ctx)
+		r, err := c.run(qctx, o.Mem, query, vals)
+		if err != nil {
+			cancel()
+			return err
+		}
+		rr = &cancelReader{RecordReader: r, cancel: cancel}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return rr, nil
+}
+
+// cancelReader ends the query's context (its query_timeout) when the
+// reader is released for the last time.
+type cancelReader struct {
+	array.RecordReader
+	refs   atomic.Int64 // references beyond the first
+	cancel context.CancelFunc
+}
+
+func (r *cancelReader) Retain() {
+	r.refs.Add(1)
+	r.RecordReader.Retain()
+}
+
+func (r *cancelReader) Release() {
+	last := r.refs.Add(-1) < 0
+	r.RecordReader.Release()
+	if last {
+		r.cancel()
+	}
 }
 
 func asSession(dc any) (*conn, bool) {

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -58,4 +59,32 @@ func BenchmarkQueryArrow(b *testing.B) {
 		rr.Release()
 	}
 	b.ReportMetric(float64(rowsRead)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// pointQuery is a small lookup, where planning is a large part of the cost.
+const pointQuery = "SELECT name, segment FROM bank::customers_1 WHERE customer_id = ?"
+
+// BenchmarkPointQuery runs the same lookup unprepared and prepared, to show
+// what reading the statement once saves.
+func BenchmarkPointQuery(b *testing.B) {
+	db, _ := openDB(b)
+	run := func(b *testing.B, query func(id int) (*sql.Rows, error)) {
+		for i := 0; b.Loop(); i++ {
+			rows, err := query(1 + i%1000)
+			require.NoError(b, err)
+			for rows.Next() {
+			}
+			require.NoError(b, rows.Err())
+			rows.Close()
+		}
+	}
+	b.Run("unprepared", func(b *testing.B) {
+		run(b, func(id int) (*sql.Rows, error) { return db.Query(pointQuery, id) })
+	})
+	b.Run("prepared", func(b *testing.B) {
+		st, err := db.Prepare(pointQuery)
+		require.NoError(b, err)
+		defer st.Close()
+		run(b, func(id int) (*sql.Rows, error) { return st.Query(id) })
+	})
 }

@@ -26,6 +26,15 @@
 // (parameterstore, secretsmanager or local), region, hostname_verification
 // (default true), trust_store_path and cert_folder. See Config.
 //
+// The environment variables of the Hopsworks client fill what a
+// hopsworks:// DSN opened with sql.Open leaves unset: HOPSWORKS_PORT,
+// HOPSWORKS_PROJECT, HOPSWORKS_API_KEY (only when the DSN names no other
+// source of the key), HOPSWORKS_HOSTNAME_VERIFICATION, HOPSWORKS_TRUST_STORE_PATH
+// and HOPSWORKS_CERT_FOLDER. What the DSN says always wins. An empty DSN
+// takes the whole connection, HOPSWORKS_HOST included, from the environment
+// (see ConfigFromEnv). NewConnector never reads the environment; call
+// Config.ApplyEnv to opt in.
+//
 // # Sessions and statements
 //
 // The store is read-only. Query runs one SQL statement, with ? placeholders
@@ -37,6 +46,17 @@
 // connection returns to the pool: use sql.DB.Conn to keep one. Read-only
 // transactions (sql.TxOptions{ReadOnly: true}) are accepted as no-ops; other
 // transactions fail.
+//
+// Prepared statements are read (split, parsed) once, and planned on each
+// execution with that execution's arguments, like PostgreSQL's custom
+// plans: the values of the placeholders decide which row groups a scan
+// skips and which filters go to the store, and each execution sees the
+// store's metadata as it is then.
+//
+// query_timeout bounds each query from its start until its rows are closed
+// or its Arrow reader released. WithProgress attaches a Progress to a
+// query's context, which counts the rows and bytes the query has read while
+// it runs.
 //
 // # Types
 //
