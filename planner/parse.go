@@ -30,8 +30,12 @@ func parse(src *source) (sqlparser.Statement, error) {
 	pos, _ := strconv.Atoi(m[2])
 	pos = min(max(pos, 0), len(src.text))
 	near := m[3]
-	if near != "" && pos >= len(near) && strings.EqualFold(src.text[pos-len(near):pos], near) {
-		pos -= len(near)
+	if near != "" {
+		// The parser may have read the blanks after the token too.
+		end := len(strings.TrimRight(src.text[:pos], " \t\r\n"))
+		if end >= len(near) && strings.EqualFold(src.text[end-len(near):end], near) {
+			pos = end - len(near)
+		}
 	}
 	msg := ""
 	if pos >= len(src.text) || strings.TrimSpace(src.text[pos:]) == "" {

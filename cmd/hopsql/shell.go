@@ -78,6 +78,7 @@ func (sh *shell) setOutput(name string) error {
 	}
 	if name == "" {
 		sh.out, sh.outIsTTY = sh.env.stdout, sh.env.isTerminal(sh.env.stdout)
+		sh.opts.Terminal = sh.outIsTTY
 		sh.opts.Width = 0
 		return nil
 	}
@@ -86,6 +87,7 @@ func (sh *shell) setOutput(name string) error {
 		return fmt.Errorf("output: %w", err)
 	}
 	sh.out, sh.outFile, sh.outIsTTY = f, f, false
+	sh.opts.Terminal = sh.outIsTTY
 	if sh.opts.Format == formatTable && !sh.env.isTerminal(sh.env.stdout) {
 		sh.opts.Format = formatCSV
 	}
@@ -227,10 +229,17 @@ func (sh *shell) reportError(name, script string, offset int, err error) {
 	if line == 1 {
 		absCol = offset - (strings.LastIndexByte(before, '\n') + 1) + col
 	}
+	// The message counts lines and columns from the start of its
+	// statement; a file's errors are located by the file:line:column
+	// prefix, and others count from the start of the script.
+	pos := fmt.Sprintf("line %d, column %d", line, col)
+	msg := err.Error()
 	if name != "" {
-		fmt.Fprintf(w, "Error: %s:%d:%d: %v\n", name, absLine, absCol, err)
+		msg = strings.Replace(strings.Replace(msg, pos+": ", "", 1), " at "+pos, "", 1)
+		fmt.Fprintf(w, "Error: %s:%d:%d: %s\n", name, absLine, absCol, msg)
 	} else {
-		fmt.Fprintf(w, "Error: %v\n", err)
+		msg = strings.Replace(msg, pos, fmt.Sprintf("line %d, column %d", absLine, absCol), 1)
+		fmt.Fprintf(w, "Error: %s\n", msg)
 	}
 	lines := strings.Split(script, "\n")
 	if absLine-1 < len(lines) {
