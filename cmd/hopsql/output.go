@@ -43,6 +43,8 @@ type outputOptions struct {
 	// MaxRows is the number of rows a table shows; 0 means all.
 	MaxRows  int
 	Expanded expandedMode
+	// Terminal says the output is a terminal (binary formats refuse it).
+	Terminal bool
 }
 
 func defaultOutputOptions(terminal bool) outputOptions {
