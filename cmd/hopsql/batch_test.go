@@ -205,3 +205,15 @@ func TestConfigFileRejectsKeysAndUnknownSettings(t *testing.T) {
 		assert.NotContains(t, stderr, "k-123")
 	}
 }
+
+func TestBinaryOutputHoldsOneResult(t *testing.T) {
+	dir := batchStore(t)
+	out := filepath.Join(t.TempDir(), "r.parquet")
+	code, _, stderr := runCLI(t, "", nil, "--warehouse", dir, "--project", "fraud", "--format", "parquet", "-o", out,
+		"-c", "SELECT 1 AS a; SELECT 2 AS b")
+	assert.Equal(t, exitQuery, code)
+	assert.Contains(t, stderr, "holds one")
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"1"}}, readParquet(t, b), "the first result is kept whole")
+}

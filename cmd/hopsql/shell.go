@@ -31,7 +31,10 @@ type shell struct {
 	outFile  *os.File // the file out writes to, when it is not standard output
 	outIsTTY bool
 
-	opts            outputOptions
+	opts outputOptions
+	// binaryWritten records that an arrow or parquet result went to out,
+	// which holds exactly one such result.
+	binaryWritten   bool
 	timing          bool
 	progress        bool // show progress on standard error (a terminal)
 	continueOnError bool
@@ -70,6 +73,7 @@ func (env *environment) openShell(ctx context.Context, o *options) (*shell, erro
 
 // setOutput sends results to the file name ("" for standard output).
 func (sh *shell) setOutput(name string) error {
+	sh.binaryWritten = false
 	if sh.outFile != nil {
 		if err := sh.outFile.Close(); err != nil {
 			return fmt.Errorf("closing %s: %w", sh.outFile.Name(), err)
@@ -142,6 +146,12 @@ func (sh *shell) runStatement(ctx context.Context, query string) error {
 		}
 		sh.printTiming(start, -1)
 		return nil
+	}
+	if binary := sh.opts.Format == formatArrow || sh.opts.Format == formatParquet; binary && kw != "EXPLAIN" {
+		if sh.binaryWritten {
+			return fmt.Errorf("the %s output already holds a result, and an %s stream or file holds one: send each query to its own file (-o FILE, or \\o FILE in the shell)", sh.opts.Format, sh.opts.Format)
+		}
+		sh.binaryWritten = true
 	}
 	var progress driver.Progress
 	qctx := driver.WithProgress(ctx, &progress)

@@ -1,0 +1,181 @@
+package hopsworkstest
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+)
+
+// Faults injects failures into a running server and logs the REST requests
+// it received. All methods are safe for concurrent use.
+//
+// Every fault is counted down per matching request: it applies to the next
+// times matching requests and is then spent. A times of zero or less makes
+// the fault permanent. When several faults match a request, the one added
+// first applies.
+type Faults struct {
+	mu       sync.Mutex
+	http     []*httpFault
+	flight   []*flightFault
+	cuts     []*streamCut
+	requests []Request
+}
+
+// Request is one REST request the server received.
+type Request struct {
+	Method string
+	Path   string // the URL path, e.g. /hopsworks-api/api/project/119/credentials
+	Query  string // the raw query string, without '?'
+	Status int    // the HTTP status the server answered with
+}
+
+type httpFault struct {
+	method, suffix string
+	status         int           // when not zero, answer with this status
+	delay          time.Duration // otherwise wait this long, then serve
+	budget
+}
+
+type flightFault struct {
+	call string
+	code codes.Code
+	msg  string
+	budget
+}
+
+type streamCut struct {
+	afterBatches int
+	budget
+}
+
+// FailHTTP makes the next times requests whose method is method (any
+// method if empty) and whose URL path ends with pathSuffix fail with
+// status and a backend error body. The error code is the backend's generic
+// one (120000), with a user message saying the fault was injected.
+func (f *Faults) FailHTTP(method, pathSuffix string, status, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.http = append(f.http, &httpFault{method: method, suffix: pathSuffix, status: status, budget: budget{times}})
+}
+
+// DelayHTTP makes the next times requests matching method and pathSuffix
+// (see FailHTTP) wait d before they are served. The wait ends early if the
+// client gives up.
+func (f *Faults) DelayHTTP(method, pathSuffix string, d time.Duration, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.http = append(f.http, &httpFault{method: method, suffix: pathSuffix, delay: d, budget: budget{times}})
+}
+
+// FailFlight makes the next times Flight calls named call fail with a gRPC
+// status of code and message msg. call is "DoGet", "GetFlightInfo",
+// "ListActions" or "DoAction:<type>", e.g. "DoAction:healthcheck".
+func (f *Faults) FailFlight(call string, code codes.Code, msg string, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flight = append(f.flight, &flightFault{call: call, code: code, msg: msg, budget: budget{times}})
+}
+
+// CutStream makes the next times DoGet streams end with an error after
+// afterBatches record batches.
+func (f *Faults) CutStream(afterBatches, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cuts = append(f.cuts, &streamCut{afterBatches: afterBatches, budget: budget{times}})
+}
+
+// Requests returns the REST requests received so far, oldest first. It
+// records no header, so never the API key.
+func (f *Faults) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+// ResetRequests forgets the requests received so far.
+func (f *Faults) ResetRequests() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests = nil
+}
+
+// Clear removes every fault that is not spent yet.
+func (f *Faults) Clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.http, f.flight, f.cuts = nil, nil, nil
+}
+
+// takeHTTP returns the fault that applies to r, counting it down, or nil.
+func (f *Faults) takeHTTP(r *http.Request) *httpFault {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, h := range f.http {
+		if h.method != "" && !strings.EqualFold(h.method, r.Method) || !strings.HasSuffix(r.URL.Path, h.suffix) {
+			continue
+		}
+		fault := *h
+		f.http = countDown(f.http, i)
+		return &fault
+	}
+	return nil
+}
+
+// takeFlight returns the fault that applies to a Flight call, counting it
+// down, and whether there is one.
+func (f *Faults) takeFlight(call string) (codes.Code, string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, fl := range f.flight {
+		if fl.call == call {
+			code, msg := fl.code, fl.msg
+			f.flight = countDown(f.flight, i)
+			return code, msg, true
+		}
+	}
+	return codes.OK, "", false
+}
+
+// takeCut returns after how many batches the next DoGet stream is to be
+// cut, counting the fault down, and whether it is to be cut.
+func (f *Faults) takeCut() (int, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.cuts) == 0 {
+		return 0, false
+	}
+	n := f.cuts[0].afterBatches
+	f.cuts = countDown(f.cuts, 0)
+	return n, true
+}
+
+// record appends a request to the log.
+func (f *Faults) record(r *http.Request, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status})
+}
+
+// budget counts the uses left of a fault; left <= 0 means unlimited.
+type budget struct{ left int }
+
+// use spends one use and reports whether the fault is now spent.
+func (b *budget) use() bool {
+	if b.left <= 0 {
+		return false
+	}
+	b.left--
+	return b.left == 0
+}
+
+// countDown spends one use of faults[i] and removes it once it is spent.
+func countDown[T interface{ use() bool }](faults []T, i int) []T {
+	if faults[i].use() {
+		return slices.Delete(faults, i, i+1)
+	}
+	return faults
+}
