@@ -69,6 +69,18 @@ func startProgressAfter(ctx context.Context, w io.Writer, p *driver.Progress, de
 	}
 }
 
+// progressOutput is a query's output on the terminal that shows its
+// progress: it removes the progress line before the first write.
+type progressOutput struct {
+	w    io.Writer
+	stop func() // idempotent
+}
+
+func (p progressOutput) Write(b []byte) (int, error) {
+	p.stop()
+	return p.w.Write(b)
+}
+
 // progressLine is the text of the progress line, as in
 // "Running… 1,200,000 rows, 96.0 MB read (2.3 s)".
 func progressLine(rows, bytes int64, elapsed time.Duration) string {

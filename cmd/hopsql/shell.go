@@ -167,11 +167,15 @@ func (sh *shell) runStatement(ctx context.Context, query string) error {
 		return err
 	}
 	defer rr.Release()
+	out := sh.out
+	if stopProgress != nil && sh.outIsTTY {
+		out = progressOutput{w: out, stop: stopProgress} // the result replaces the progress line
+	}
 	var n int64
 	if kw == "EXPLAIN" {
-		n, err = writeText(sh.out, rr)
+		n, err = writeText(out, rr)
 	} else {
-		n, err = writeResult(sh.out, rr, &sh.opts)
+		n, err = writeResult(out, rr, &sh.opts)
 	}
 	if stopProgress != nil {
 		stopProgress()
