@@ -27,8 +27,8 @@ func TestOpenDSN(t *testing.T) {
 
 	_, err = sql.Open("hopsql", "file:///no/such/dir?project=fraud")
 	assert.Error(t, err)
-	_, err = sql.Open("hopsql", "hopsworks://h/p")
-	assert.ErrorIs(t, err, ErrHopsworksUnavailable)
+	_, err = sql.Open("hopsql", "hopsworks://127.0.0.1:1/p?api_key_value=k")
+	assert.ErrorContains(t, err, "connecting to hopsworks://127.0.0.1:1/p")
 	_, err = sql.Open("hopsql", "nonsense")
 	var de *DSNError
 	assert.ErrorAs(t, err, &de)

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,10 +19,6 @@ import (
 func init() {
 	sql.Register("hopsql", &Driver{})
 }
-
-// ErrHopsworksUnavailable is wrapped by the error of opening a hopsworks://
-// DSN until the Hopsworks connector arrives.
-var ErrHopsworksUnavailable = errors.New("the Hopsworks connector is not available yet")
 
 // ErrReadOnly is wrapped by the errors of statements and transactions that
 // would change data.
@@ -70,11 +67,16 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 type Connector struct {
 	cfg     Config
 	planner *planner.Planner
+	// source is closed with the connector: the Hopsworks client (its
+	// certificates, its connections); nil for the embedded store.
+	source io.Closer
 }
 
-// NewConnector opens the store cfg names and its catalog for cfg.Project.
-// The demo store is generated on first use. A hopsworks config fails with an
-// error wrapping ErrHopsworksUnavailable.
+// NewConnector opens the store cfg names and its catalog for cfg.Project:
+// an embedded store, the demo store (generated on first use) or a Hopsworks
+// cluster, which it connects to and authenticates with (package
+// connector/hopsworks). Close the connector to release the cluster's
+// connections and remove its certificates.
 func NewConnector(cfg *Config) (*Connector, error) {
 	c := *cfg
 	ctx := context.Background()
@@ -86,7 +88,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 	var dir string
 	switch {
 	case c.Host != "":
-		return nil, fmt.Errorf("hopsql: opening %s: %w", c.String(), ErrHopsworksUnavailable)
+		return openHopsworks(ctx, c)
 	case c.Demo:
 		if c.Project == "" {
 			c.Project = DemoProject
@@ -126,9 +128,14 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 // Driver returns the hopsql Driver.
 func (c *Connector) Driver() driver.Driver { return &Driver{} }
 
-// Close releases the connector. The embedded store holds no resources
-// between queries, so it has nothing to do there yet.
-func (c *Connector) Close() error { return nil }
+// Close releases the connector: a Hopsworks connection and its
+// certificates. The embedded store holds nothing between queries.
+func (c *Connector) Close() error {
+	if c.source != nil {
+		return c.source.Close()
+	}
+	return nil
+}
 
 // demoDir returns the cached demo store (scale 1), generating it on first
 // use. A store is complete once its directory exists: it is generated

@@ -64,6 +64,10 @@ type Config struct {
 	// JoinPushdown says whether joins may be pushed down to the source
 	// (Hopsworks only; the embedded store always joins in the engine).
 	JoinPushdown JoinPushdown
+	// MetadataTTL is how long a Hopsworks connection keeps the lists of
+	// feature stores and feature groups before asking again. Zero means
+	// the connector's default (30s); negative means never cache.
+	MetadataTTL time.Duration
 	// ConnectTimeout bounds opening the store. Zero means no bound.
 	ConnectTimeout time.Duration
 	// QueryTimeout bounds each query. Zero means no bound.
@@ -104,6 +108,7 @@ const (
 	optJoinPushdown   = "join_pushdown"
 	optConnectTimeout = "connect_timeout"
 	optQueryTimeout   = "query_timeout"
+	optMetadataTTL    = "metadata_ttl"
 	optAPIKeyValue    = "api_key_value"
 	optAPIKeyFile     = "api_key_file"
 	optSecretsStore   = "secrets_store"
@@ -356,6 +361,15 @@ func (c *Config) setOption(key, val string) error {
 		} else {
 			c.QueryTimeout = d
 		}
+	case optMetadataTTL:
+		if err := hopsworksOnly(); err != nil {
+			return err
+		}
+		d, err := time.ParseDuration(val)
+		if err != nil {
+			return dsnErr(part, "%q is not a duration such as 30s", val)
+		}
+		c.MetadataTTL = d
 	case optAPIKeyValue:
 		if err := hopsworksOnly(); err != nil {
 			return err
@@ -526,6 +540,9 @@ func (c *Config) format(redact bool) string {
 		}
 		if !c.HostnameVerification {
 			opts = append(opts, option{optHostnameVerif, "false"})
+		}
+		if c.MetadataTTL != 0 {
+			opts = append(opts, option{optMetadataTTL, c.MetadataTTL.String()})
 		}
 	}
 	for i, o := range opts {
