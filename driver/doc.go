@@ -16,15 +16,17 @@
 //	demo:  demo:?project=bank                   the demo store, generated on first use into
 //	                                            os.UserCacheDir()/hopsql/demo-scale1
 //	hopsworks://host[:port]/project?api_key_file=...
-//	                                            a Hopsworks cluster (not available yet:
-//	                                            opening fails with ErrHopsworksUnavailable)
+//	                                            a Hopsworks cluster (package connector/hopsworks):
+//	                                            its own feature store and those shared with it
 //
 // Options common to all forms: memory_limit (bytes, with an optional KB, MB,
 // GB, KiB, MiB, GiB or TiB suffix, or "none"), join_pushdown (auto or off),
 // connect_timeout and query_timeout (Go durations). Hopsworks options follow
 // the Hopsworks client: api_key_value, api_key_file, secrets_store
 // (parameterstore, secretsmanager or local), region, hostname_verification
-// (default true), trust_store_path and cert_folder. See Config.
+// (default true), trust_store_path and cert_folder, and metadata_ttl (how
+// long lists of feature stores and groups are cached; default 30s). See
+// Config.
 //
 // The environment variables of the Hopsworks client fill what a
 // hopsworks:// DSN opened with sql.Open leaves unset: HOPSWORKS_PORT,
