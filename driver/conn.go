@@ -40,7 +40,7 @@ func (c *conn) run(ctx context.Context, mem memory.Allocator, query string, args
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	if kw := firstKeyword(query); dataChanging[kw] {
+	if kw := Keyword(query); dataChanging[kw] {
 		return nil, fmt.Errorf("hopsql: %s: %w", kw, ErrReadOnly)
 	}
 	plan, err := c.c.planner.Plan(ctx, query, args...)
@@ -85,7 +85,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	if firstKeyword(query) == "SET" {
+	if Keyword(query) == "SET" {
 		if len(args) > 0 {
 			return nil, fmt.Errorf("hopsql: SET takes no arguments")
 		}
@@ -150,7 +150,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	kw := firstKeyword(query)
+	kw := Keyword(query)
 	if dataChanging[kw] {
 		return nil, fmt.Errorf("hopsql: %s: %w", kw, ErrReadOnly)
 	}
@@ -359,9 +359,10 @@ var dataChanging = map[string]bool{
 	"GRANT": true, "REVOKE": true, "COPY": true, "LOAD": true, "RENAME": true,
 }
 
-// firstKeyword returns the first word of query in upper case, skipping
-// blanks, comments and opening parentheses.
-func firstKeyword(q string) string {
+// Keyword returns the first keyword of a statement in upper case
+// ("SELECT", "EXPLAIN", "SET"), skipping blanks, comments and opening
+// parentheses, for clients that treat statements differently by kind.
+func Keyword(q string) string {
 	for {
 		q = strings.TrimLeft(q, " \t\r\n(")
 		switch {

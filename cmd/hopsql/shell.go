@@ -139,7 +139,7 @@ func (sh *shell) runScript(ctx context.Context, name, script string) error {
 // runStatement runs one statement and writes its result.
 func (sh *shell) runStatement(ctx context.Context, query string) error {
 	start := time.Now()
-	kw := firstWord(query)
+	kw := driver.Keyword(query)
 	if kw == "SET" {
 		if _, err := sh.conn.ExecContext(ctx, query); err != nil {
 			return err
@@ -272,26 +272,4 @@ func runeOffset(s string, n int) int {
 		return 0
 	}
 	return len([]rune(s[:n]))
-}
-
-// firstWord returns the statement's first keyword in upper case, skipping
-// blanks, comments and opening parentheses.
-func firstWord(q string) string {
-	for {
-		q = strings.TrimLeft(q, " \t\r\n(")
-		switch {
-		case strings.HasPrefix(q, "--"):
-			_, q, _ = strings.Cut(q, "\n")
-		case strings.HasPrefix(q, "/*"):
-			_, q, _ = strings.Cut(q[2:], "*/")
-		default:
-			end := strings.IndexFunc(q, func(r rune) bool {
-				return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_')
-			})
-			if end < 0 {
-				end = len(q)
-			}
-			return strings.ToUpper(q[:end])
-		}
-	}
 }
