@@ -16,7 +16,30 @@
 // order. Each project has a member user "<project>_user"; "admin" is a
 // member of every project. NewAPIKey makes keys for them.
 //
-// Faults injects failures and logs the requests received. The Flight
-// server (the Hopsworks Query Service) is not implemented yet: its port is
-// reserved and connections to it are closed at once.
+// The Flight server is the Hopsworks Query Service (protocol reference
+// §5): Arrow Flight over mutual TLS on 127.0.0.1, with a certificate for
+// flyingduck.service.<domain> and client certificates required from the
+// server's CA, the project user certificates /credentials hands out. The
+// certificate's subject, "<project>__<user>", decides what a call may
+// read. It offers the actions healthcheck, get-version (unless
+// Config.FlightNoVersion), register-client-certificates and
+// create-training-dataset (refused), and GetFlightInfo and DoGet for the
+// JSON query payloads of every client generation and for path
+// descriptors. DoGet checks the hopsworks-signature header of a payload
+// the REST side signed, or else the x-certificates-json header (or, for
+// Config.FlightNoVersion, a prior register-client-certificates). The
+// payload's DuckDB-dialect query is rewritten into hopsql SQL and run by
+// hopsql's own planner and engine; the result streams in batches of
+// exactly FlightBatchRows rows but the last. Point-in-time queries with
+// ASOF joins are refused: hopsql's engine has no as-of join.
+//
+// On the wire the result has the Arrow types hopsql's engine gives the
+// store's offline types, which are those DuckDB exports (§7): bigint
+// int64, int int32, double float64, boolean bool, string utf8 (never
+// large_utf8 or string_view), date date32, timestamp timestamp[us]
+// without time zone, decimal(p,s) decimal128(p,s).
+//
+// Faults injects failures (REST statuses and delays, Flight errors and
+// delays, streams cut mid-way) and logs the REST requests and Flight calls
+// received.
 package hopsworkstest

@@ -11,7 +11,7 @@ import (
 )
 
 // Faults injects failures into a running server and logs the REST requests
-// it received. All methods are safe for concurrent use.
+// and Flight calls it received. All methods are safe for concurrent use.
 //
 // Every fault is counted down per matching request: it applies to the next
 // times matching requests and is then spent. A times of zero or less makes
@@ -23,6 +23,7 @@ type Faults struct {
 	flight   []*flightFault
 	cuts     []*streamCut
 	requests []Request
+	calls    []FlightRequest
 }
 
 // Request is one REST request the server received.
@@ -40,10 +41,23 @@ type httpFault struct {
 	budget
 }
 
+// FlightRequest is one Flight call the server received.
+type FlightRequest struct {
+	// Call is "Handshake", "ListActions", "GetFlightInfo", "DoGet" or
+	// "DoAction:<type>"; other Flight methods are not logged.
+	Call string
+	// Subject is the common name of the client certificate,
+	// "<project>__<user>"; empty when the call had no verified certificate.
+	Subject string
+	// Code is the gRPC status the call ended with (codes.OK for success).
+	Code codes.Code
+}
+
 type flightFault struct {
-	call string
-	code codes.Code
-	msg  string
+	call  string
+	code  codes.Code    // when not OK, fail with this code
+	msg   string        // and this message
+	delay time.Duration // otherwise wait this long, then serve
 	budget
 }
 
@@ -73,15 +87,35 @@ func (f *Faults) DelayHTTP(method, pathSuffix string, d time.Duration, times int
 
 // FailFlight makes the next times Flight calls named call fail with a gRPC
 // status of code and message msg. call is "DoGet", "GetFlightInfo",
-// "ListActions" or "DoAction:<type>", e.g. "DoAction:healthcheck".
+// "ListActions" or "DoAction:<type>", e.g. "DoAction:healthcheck". The
+// Hopsworks Query Service's own errors reach clients as codes.Unknown (a
+// Python Flight server's FlightServerError), e.g. its busy queue:
+//
+//	FailFlight("GetFlightInfo", codes.Unknown, "no free slot available for fraud__fraud_user", 1)
+//
+// codes.Code OK is not a failure and is ignored.
 func (f *Faults) FailFlight(call string, code codes.Code, msg string, times int) {
+	if code == codes.OK {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.flight = append(f.flight, &flightFault{call: call, code: code, msg: msg, budget: budget{times}})
 }
 
-// CutStream makes the next times DoGet streams end with an error after
-// afterBatches record batches.
+// DelayFlight makes the next times Flight calls named call (see
+// FailFlight) wait d before they are served. The wait ends early if the
+// client gives up.
+func (f *Faults) DelayFlight(call string, d time.Duration, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flight = append(f.flight, &flightFault{call: call, delay: d, budget: budget{times}})
+}
+
+// CutStream makes the next times DoGet streams end with an error
+// (codes.Internal, as a stream reset by the server) after afterBatches
+// record batches. A stream with no more than afterBatches batches ends
+// normally, but still spends a use.
 func (f *Faults) CutStream(afterBatches, times int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -96,11 +130,19 @@ func (f *Faults) Requests() []Request {
 	return append([]Request(nil), f.requests...)
 }
 
-// ResetRequests forgets the requests received so far.
+// FlightRequests returns the Flight calls received so far, oldest first. It
+// records no header or payload, so never a certificate or a signature.
+func (f *Faults) FlightRequests() []FlightRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]FlightRequest(nil), f.calls...)
+}
+
+// ResetRequests forgets the REST requests and Flight calls received so far.
 func (f *Faults) ResetRequests() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests = nil
+	f.requests, f.calls = nil, nil
 }
 
 // Clear removes every fault that is not spent yet.
@@ -126,18 +168,18 @@ func (f *Faults) takeHTTP(r *http.Request) *httpFault {
 }
 
 // takeFlight returns the fault that applies to a Flight call, counting it
-// down, and whether there is one.
-func (f *Faults) takeFlight(call string) (codes.Code, string, bool) {
+// down, or nil.
+func (f *Faults) takeFlight(call string) *flightFault {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i, fl := range f.flight {
 		if fl.call == call {
-			code, msg := fl.code, fl.msg
+			fault := *fl
 			f.flight = countDown(f.flight, i)
-			return code, msg, true
+			return &fault
 		}
 	}
-	return codes.OK, "", false
+	return nil
 }
 
 // takeCut returns after how many batches the next DoGet stream is to be
@@ -151,6 +193,13 @@ func (f *Faults) takeCut() (int, bool) {
 	n := f.cuts[0].afterBatches
 	f.cuts = countDown(f.cuts, 0)
 	return n, true
+}
+
+// recordFlight appends a Flight call to the log.
+func (f *Faults) recordFlight(call, subject string, code codes.Code) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, FlightRequest{Call: call, Subject: subject, Code: code})
 }
 
 // record appends a request to the log.

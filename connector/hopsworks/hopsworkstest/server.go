@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"google.golang.org/grpc"
 )
 
 // Config configures a test server.
@@ -36,6 +38,12 @@ type Config struct {
 	// later: PUT .../featurestores/query?hqs=true also returns hqsPayload
 	// and hqsPayloadSignature.
 	HQSPayload bool
+	// FlightNoVersion makes the Flight server behave like a Hopsworks Query
+	// Service from before get-version: ListActions does not offer
+	// get-version, and DoGet requires the client to have run
+	// register-client-certificates first instead of sending the
+	// x-certificates-json header (protocol reference §5.2 steps 6 and 7).
+	FlightNoVersion bool
 }
 
 // defaultShares is the sharing used when Config.Shares is nil: bank's
@@ -57,6 +65,7 @@ type Server struct {
 	rest       *http.Server
 	restLn     net.Listener
 	flightLn   net.Listener
+	flight     *grpc.Server
 	flightDone chan struct{}
 
 	credMu sync.Mutex
@@ -69,8 +78,9 @@ type Server struct {
 // Host is the address the server listens on.
 const Host = "127.0.0.1"
 
-// Start starts a server over cfg.Warehouse. ctx bounds only the start:
-// reading the warehouse and binding the ports. Close stops the server.
+// Start starts a server over cfg.Warehouse: HTTPS REST and the Flight
+// server, both on 127.0.0.1. ctx bounds only the start: reading the
+// warehouse and binding the ports. Close stops the server.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Warehouse == "" {
 		return nil, errors.New("hopsworkstest: Config.Warehouse is empty; give the directory of an embedded store (for example one written by demo.Generate)")
@@ -111,6 +121,10 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hopsworkstest: listening for REST: %w", err)
 	}
+	if s.flight, err = s.newFlightServer(); err != nil {
+		s.restLn.Close()
+		return nil, err
+	}
 	s.flightLn, err = lc.Listen(ctx, "tcp", net.JoinHostPort(Host, strconv.Itoa(cfg.FlightPort)))
 	if err != nil {
 		s.restLn.Close()
@@ -126,22 +140,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	go s.rest.ServeTLS(s.restLn, "", "")
 	s.flightDone = make(chan struct{})
-	go s.refuseFlight()
+	go func() {
+		defer close(s.flightDone)
+		s.flight.Serve(s.flightLn)
+	}()
 	return s, nil
-}
-
-// refuseFlight accepts and closes connections on the Flight port until the
-// listener is closed: the Flight server is not implemented yet, and a
-// client should fail fast rather than hang.
-func (s *Server) refuseFlight() {
-	defer close(s.flightDone)
-	for {
-		c, err := s.flightLn.Accept()
-		if err != nil {
-			return
-		}
-		c.Close()
-	}
 }
 
 // Close stops the server. It returns the first error met; calling it again
@@ -149,9 +152,9 @@ func (s *Server) refuseFlight() {
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		err := s.rest.Close()
-		if ferr := s.flightLn.Close(); ferr != nil && !errors.Is(ferr, net.ErrClosed) {
-			err = errors.Join(err, ferr)
-		}
+		// Stop closes the listener and every connection, which cancels
+		// the calls in progress.
+		s.flight.Stop()
 		<-s.flightDone
 		s.closeErr = err
 	})

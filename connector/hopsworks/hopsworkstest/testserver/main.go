@@ -5,8 +5,9 @@
 //	go run ./connector/hopsworks/hopsworkstest/testserver --demo
 //
 // It prints the host, the REST port, the project, an API key for the
-// project's user and the path of the server's CA certificate, then serves
-// until interrupted. Printing the key is its purpose: it is a test tool,
+// project's user, the path of the server's CA certificate and the address
+// of the Flight server (the Hopsworks Query Service, mutual TLS, server
+// name flyingduck.service.<domain>), then serves until interrupted. Printing the key is its purpose: it is a test tool,
 // and the key is valid only while the server runs.
 package main
 
@@ -38,6 +39,7 @@ func run() error {
 	domain := flag.String("domain", "", `service_discovery_domain (default "consul")`)
 	flightPort := flag.Int("flight-port", 0, "Flight port on 127.0.0.1 (default any free port)")
 	hqs := flag.Bool("hqs", false, "behave like a backend >= 4.7: return hqsPayload for ?hqs=true")
+	noVersion := flag.Bool("flight-no-version", false, "behave like a Query Service without get-version (clients register certificates)")
 	flag.Parse()
 	if (*warehouse == "") == !*demoStore {
 		return fmt.Errorf("give exactly one of --warehouse DIR and --demo")
@@ -59,6 +61,7 @@ func run() error {
 	}
 	srv, err := hopsworkstest.Start(ctx, hopsworkstest.Config{
 		Warehouse: *warehouse, Domain: *domain, FlightPort: *flightPort, HQSPayload: *hqs,
+		FlightNoVersion: *noVersion,
 	})
 	if err != nil {
 		return err
@@ -77,7 +80,7 @@ func run() error {
 	fmt.Printf("user:    %s\n", *user)
 	fmt.Printf("api key: %s\n", srv.NewAPIKey(*user))
 	fmt.Printf("ca:      %s\n", caPath)
-	fmt.Printf("flight:  %s\n", srv.FlightAddr())
+	fmt.Printf("flight:  %s (server name %s)\n", srv.FlightAddr(), hopsworkstest.FlightServerName(*domain))
 	fmt.Fprintln(os.Stderr, "serving; interrupt to stop")
 	<-ctx.Done()
 	return nil
