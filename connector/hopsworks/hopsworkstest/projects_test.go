@@ -152,7 +152,7 @@ func TestVariables(t *testing.T) {
 		for _, tt := range []struct {
 			hqs  bool
 			want string
-		}{{false, "4.2.0"}, {true, "4.7.0"}} {
+		}{{false, "4.6.0"}, {true, "4.7.0"}} {
 			srv := start(t, Config{HQSPayload: tt.hqs})
 			r := get(t, srv, srv.NewAPIKey("fraud_user"), "variables/versions")
 			require.Equal(t, http.StatusOK, r.status)

@@ -105,11 +105,13 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		cat:     cat,
-		ca:      ca,
-		hqsKey:  []byte(rand.Text()),
-		version: "4.2.0",
+		cfg:    cfg,
+		cat:    cat,
+		ca:     ca,
+		hqsKey: []byte(rand.Text()),
+		// A backend that serves clients building the Flight payload
+		// themselves (Generation C of the protocol) is a 4.6 one.
+		version: "4.6.0",
 		creds:   make(map[string]credentialsDTO),
 		routes:  restRoutes(),
 	}
