@@ -33,6 +33,17 @@ type certFiles struct {
 	caChain    []byte
 	clientCert []byte
 	clientKey  secret // PEM, kept as a secret so it never prints
+
+	// The key and trust stores (JKS, base64) and their password, which
+	// Query Services take as JSON (see certificatesJSON).
+	kStore, tStore string
+	password       secret
+}
+
+// Format prints the directory only, whatever the verb: fmt would print
+// the unexported secret fields as they are.
+func (c *certFiles) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "hopsworks certificates in %s", c.dir)
 }
 
 // path returns the path of one of the files.
@@ -71,6 +82,9 @@ func materializeCerts(folder string, cred *credentialsDTO) (*certFiles, error) {
 		caChain:    []byte(cred.CAChain),
 		clientCert: []byte(cred.ClientCert),
 		clientKey:  secret(cred.ClientKey),
+		kStore:     base64.StdEncoding.EncodeToString(kStore),
+		tStore:     base64.StdEncoding.EncodeToString(tStore),
+		password:   cred.Password,
 	}
 	files := []struct {
 		name string

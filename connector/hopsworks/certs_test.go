@@ -2,6 +2,8 @@ package hopsworks
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -69,6 +71,34 @@ func TestMaterializeCerts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left, "the cert folder is left empty")
 	require.NoError(t, c.remove(), "removing twice is fine")
+}
+
+// TestCertificatesJSON checks the certificates as the Query Service takes
+// them: the stores in base64 and the password, under the keys of the
+// backend's ArrowFlightCredentialDTO, and that they never print.
+func TestCertificatesJSON(t *testing.T) {
+	cred := testCredentials()
+	cred.KStore = " " + cred.KStore + "\n" // as a backend may wrap it
+	c, err := materializeCerts(t.TempDir(), cred)
+	require.NoError(t, err)
+	defer c.remove()
+	j := c.certificatesJSON()
+	var got map[string]string
+	require.NoError(t, json.Unmarshal([]byte(j), &got))
+	kStore, err := os.ReadFile(c.path(keyStoreFile))
+	require.NoError(t, err)
+	tStore, err := os.ReadFile(c.path(trustStoreFile))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"kstore":   base64.StdEncoding.EncodeToString(kStore),
+		"tstore":   base64.StdEncoding.EncodeToString(tStore),
+		"cert_key": string(cred.Password),
+	}, got)
+	for _, s := range []string{fmt.Sprint(j), fmt.Sprintf("%v %+v %#v %s %q", j, c, c, j, j)} {
+		assert.NotContains(t, s, string(cred.Password))
+		assert.NotContains(t, s, cred.ClientKey)
+	}
+	assert.Equal(t, "hopsworks certificates in "+c.dir, fmt.Sprintf("%#v", c))
 }
 
 func TestMaterializeCertsTwoClients(t *testing.T) {

@@ -32,15 +32,18 @@ type Client struct {
 	opts Options // validated, without APIKeyValue
 	// key is behind a pointer: fmt prints nested pointers as addresses,
 	// and cannot call secret's Format on an unexported field.
-	key     *secret
-	base    string // https://host:port/hopsworks-api/api
-	http    *http.Client
-	retry   retryPolicy
-	page    int // feature groups asked for per request
-	logf    func(format string, args ...any)
-	project projectDTO // the connected project
-	user    string     // the user the API key belongs to
-	certs   *certFiles
+	key   *secret
+	base  string // https://host:port/hopsworks-api/api
+	http  *http.Client
+	retry retryPolicy
+	// flightRetry is the policy of calls to the Hopsworks Query Service
+	// that may be retried (see readHQS and prepareHQS).
+	flightRetry retryPolicy
+	page        int // feature groups asked for per request
+	logf        func(format string, args ...any)
+	project     projectDTO // the connected project
+	user        string     // the user the API key belongs to
+	certs       *certFiles
 
 	// life ends when the client is closed; background metadata fetches
 	// run under it.
@@ -52,6 +55,8 @@ type Client struct {
 	projects *cache[projectDTO]  // other projects by lower-case name
 	stores   *cache[[]storeInfo] // readable stores by lower-case project
 	groups   *cache[[]groupInfo] // feature groups by lower-case owner
+
+	hqs *hqsState // the Hopsworks Query Service
 }
 
 var _ connector.Source = (*Client)(nil)
@@ -75,15 +80,17 @@ func newClient(o Options, key secret) (*Client, error) {
 	o.APIKeyValue = ""
 	life, shutdown := context.WithCancel(context.Background())
 	c := &Client{
-		opts:     o,
-		key:      &key,
-		base:     "https://" + net.JoinHostPort(o.Host, strconv.Itoa(o.Port)) + apiRoot,
-		http:     &http.Client{Transport: transport, CheckRedirect: httpsOnly},
-		retry:    defaultRetry(),
-		page:     featureGroupPage,
-		logf:     logf,
-		life:     life,
-		shutdown: shutdown,
+		opts:        o,
+		key:         &key,
+		base:        "https://" + net.JoinHostPort(o.Host, strconv.Itoa(o.Port)) + apiRoot,
+		http:        &http.Client{Transport: transport, CheckRedirect: httpsOnly},
+		retry:       defaultRetry(),
+		flightRetry: defaultFlightRetry(),
+		page:        featureGroupPage,
+		logf:        logf,
+		life:        life,
+		shutdown:    shutdown,
+		hqs:         newHQSState(),
 	}
 	c.projects = newCache[projectDTO](life, o.MetadataTTL)
 	c.stores = newCache[[]storeInfo](life, o.MetadataTTL)

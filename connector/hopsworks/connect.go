@@ -111,16 +111,23 @@ func (c *Client) Refresh() {
 }
 
 // Close ends the client: calls under way and later fail with ErrClosed or
-// a cancelled context, and the downloaded certificates are removed. Close
+// a cancelled context, the connection to the Hopsworks Query Service is
+// closed (ending reads under way), and the downloaded certificates are
+// removed. Close
 // may be called more than once; Connect with the same options works again
 // afterwards.
 func (c *Client) Close() error {
 	c.closing.Do(func() {
 		c.shutdown()
 		c.http.CloseIdleConnections()
-		if c.certs != nil {
-			c.closeErr = c.certs.remove()
+		var errs []error
+		if err := c.hqs.close(); err != nil {
+			errs = append(errs, fmt.Errorf("hopsworks: closing the connection to the Hopsworks Query Service: %w", err))
 		}
+		if c.certs != nil {
+			errs = append(errs, c.certs.remove())
+		}
+		c.closeErr = errors.Join(errs...)
 	})
 	return c.closeErr
 }

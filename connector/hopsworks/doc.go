@@ -13,9 +13,16 @@
 // Metadata is cached for Options.MetadataTTL, and concurrent callers asking
 // for the same metadata share a single REST round trip.
 //
-// The API key is never part of an error, a log line or the string form of
-// any value of this package.
+// Feature groups are read the way Hopsworks serves them: PlanScan turns a
+// scan into a query of the Hopsworks query model, with the filters the
+// model can express, and the query constructor turns it into SQL (and, on
+// backends of version 4.7 and later, into a signed Flight payload; for
+// older ones the client builds the payload from the SQL). Reading streams
+// the result as Arrow record batches from the Hopsworks Query Service over
+// Arrow Flight, with mutual TLS and the project user's certificates, on
+// one connection per Client. Reads that the service turns away before
+// their first batch (UNAVAILABLE, a full queue) are retried with backoff.
 //
-// Reading feature groups (the Hopsworks Query Service over Arrow Flight)
-// comes in a later phase: PlanScan reports errors.ErrUnsupported for now.
+// The API key is never part of an error, a log line or the string form of
+// any value of this package, and neither are the certificates' passwords.
 package hopsworks

@@ -276,24 +276,3 @@ func cloneFeatureGroup(fg *connector.FeatureGroup) *connector.FeatureGroup {
 	c.Features = slices.Clone(fg.Features)
 	return &c
 }
-
-// errReadNotYet is wrapped by PlanScan's errors until reading comes.
-var errReadNotYet = fmt.Errorf("reading feature groups from Hopsworks (over the Hopsworks Query Service) is not implemented yet: %w", errors.ErrUnsupported)
-
-// PlanScan plans a read of fg. Reading over Arrow Flight is not
-// implemented yet: it fails with an error wrapping errors.ErrUnsupported,
-// and for external feature groups says so.
-func (c *Client) PlanScan(ctx context.Context, fg *connector.FeatureGroup, req connector.ScanRequest) (connector.Scan, error) {
-	g, err := c.group(ctx, fg)
-	if err != nil {
-		return nil, err
-	}
-	if !g.readable() {
-		conn := g.dto.connectorType()
-		if conn == "" {
-			conn = "unknown"
-		}
-		return nil, fmt.Errorf("hopsworks: %s is an external feature group (storage connector %s) whose rows live outside Hopsworks; hopsql cannot read it: %w", fg.QualifiedName(), conn, errors.ErrUnsupported)
-	}
-	return nil, fmt.Errorf("hopsworks: reading %s: %w", fg.QualifiedName(), errReadNotYet)
-}

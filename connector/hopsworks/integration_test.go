@@ -19,6 +19,7 @@ import (
 	"github.com/hopsql/hopsql/connector"
 	"github.com/hopsql/hopsql/connector/hopsworks/hopsworkstest"
 	"github.com/hopsql/hopsql/connector/local/demo"
+	"github.com/hopsql/hopsql/connector/local/localtest"
 )
 
 // These tests run the client against hopsworkstest, the in-process
@@ -31,6 +32,28 @@ type demoWarehouse struct {
 	once sync.Once
 	dir  string
 	err  error
+
+	mu     sync.Mutex
+	tables map[string][]localtest.Row // by project/table, read by rows
+}
+
+// rows returns the rows of project::table as localtest reads them from
+// the Parquet files, read once.
+func (w *demoWarehouse) rows(t *testing.T, project, table string) []localtest.Row {
+	t.Helper()
+	dir := w.get(t)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	key := project + "/" + table
+	if rows, ok := w.tables[key]; ok {
+		return rows
+	}
+	rows := localtest.ReadTable(t, dir, project, table)
+	if w.tables == nil {
+		w.tables = map[string][]localtest.Row{}
+	}
+	w.tables[key] = rows
+	return rows
 }
 
 var warehouse demoWarehouse
@@ -56,7 +79,15 @@ func (w *demoWarehouse) remove() {
 // startServer starts a test server over the demo store.
 func startServer(t *testing.T) *hopsworkstest.Server {
 	t.Helper()
-	srv, err := hopsworkstest.Start(context.Background(), hopsworkstest.Config{Warehouse: warehouse.get(t)})
+	return startServerWith(t, hopsworkstest.Config{})
+}
+
+// startServerWith starts a test server over the demo store configured by
+// cfg, whose Warehouse it sets.
+func startServerWith(t *testing.T, cfg hopsworkstest.Config) *hopsworkstest.Server {
+	t.Helper()
+	cfg.Warehouse = warehouse.get(t)
+	srv, err := hopsworkstest.Start(context.Background(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, srv.Close()) })
 	return srv
@@ -89,6 +120,7 @@ func connect(t *testing.T, srv *hopsworkstest.Server, project, user string) *Cli
 	c, err := Connect(context.Background(), o)
 	require.NoError(t, err)
 	c.retry = retryPolicy{attempts: 4, base: time.Millisecond, max: 4 * time.Millisecond}
+	c.flightRetry = retryPolicy{attempts: 4, base: time.Millisecond, max: 4 * time.Millisecond}
 	t.Cleanup(func() { assert.NoError(t, c.Close()) })
 	return c
 }
@@ -255,19 +287,6 @@ func TestTLSAgainstServer(t *testing.T) {
 	c, err := Connect(ctx, o)
 	require.NoError(t, err, "without verification anything goes, as with the Hopsworks client")
 	require.NoError(t, c.Close())
-}
-
-func TestPlanScanNotYet(t *testing.T) {
-	srv := startServer(t)
-	c := connect(t, srv, "fraud", "fraud_user")
-	ctx := context.Background()
-	fgs, err := c.FeatureGroups(ctx, "fraud")
-	require.NoError(t, err)
-	require.NotEmpty(t, fgs)
-	_, err = c.PlanScan(ctx, fgs[0], connector.ScanRequest{})
-	assert.ErrorIs(t, err, errors.ErrUnsupported)
-	_, err = c.PlanScan(ctx, &connector.FeatureGroup{Project: "fraud", Name: "nope", Version: 1}, connector.ScanRequest{})
-	assert.ErrorIs(t, err, connector.ErrNotFound)
 }
 
 // TestConnectWithParameterStore takes the API key from the AWS emulator

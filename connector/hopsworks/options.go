@@ -88,9 +88,14 @@ type Options struct {
 	// cached. 0 means DefaultMetadataTTL; a negative value disables the
 	// cache (concurrent callers still share one REST call).
 	MetadataTTL time.Duration
-	// RequestTimeout bounds each attempt of each REST call. 0 means
-	// DefaultRequestTimeout.
+	// RequestTimeout bounds each attempt of each REST call, and of each
+	// short call to the Hopsworks Query Service (health check, version,
+	// GetFlightInfo). 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// FlightTimeout bounds how long a read from the Hopsworks Query
+	// Service waits for its next batch, the first included (which comes
+	// once the query has run). 0 means DefaultFlightTimeout.
+	FlightTimeout time.Duration
 
 	// Logf, if set, receives debug messages: requests, retries, skipped
 	// feature groups. It never receives the API key.
@@ -103,8 +108,8 @@ func (o Options) String() string {
 	if o.APIKeyValue != "" {
 		key = redacted
 	}
-	return fmt.Sprintf("hopsworks.Options{Host:%q Port:%d Project:%q APIKeyValue:%q APIKeyFile:%q SecretsStore:%q Region:%q HostnameVerification:%t TrustStorePath:%q CertFolder:%q MetadataTTL:%v RequestTimeout:%v}",
-		o.Host, o.Port, o.Project, key, o.APIKeyFile, o.SecretsStore, o.Region, o.HostnameVerification, o.TrustStorePath, o.CertFolder, o.MetadataTTL, o.RequestTimeout)
+	return fmt.Sprintf("hopsworks.Options{Host:%q Port:%d Project:%q APIKeyValue:%q APIKeyFile:%q SecretsStore:%q Region:%q HostnameVerification:%t TrustStorePath:%q CertFolder:%q MetadataTTL:%v RequestTimeout:%v FlightTimeout:%v}",
+		o.Host, o.Port, o.Project, key, o.APIKeyFile, o.SecretsStore, o.Region, o.HostnameVerification, o.TrustStorePath, o.CertFolder, o.MetadataTTL, o.RequestTimeout, o.FlightTimeout)
 }
 
 // Format formats the options as String does, whatever the verb, so that no
@@ -146,6 +151,12 @@ func (o Options) validate() (Options, error) {
 	}
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.FlightTimeout < 0 {
+		return o, fmt.Errorf("hopsworks: Flight timeout %v is negative", o.FlightTimeout)
+	}
+	if o.FlightTimeout == 0 {
+		o.FlightTimeout = DefaultFlightTimeout
 	}
 	if o.MetadataTTL == 0 {
 		o.MetadataTTL = DefaultMetadataTTL

@@ -38,6 +38,7 @@ func TestOptionsValidate(t *testing.T) {
 		{"parameter store only", func(o *Options) { o.APIKeyValue = ""; o.SecretsStore = "parameterstore" }, ""},
 		{"secrets manager only", func(o *Options) { o.APIKeyValue = ""; o.SecretsStore = "secretsmanager" }, ""},
 		{"negative timeout", func(o *Options) { o.RequestTimeout = -time.Second }, "request timeout -1s is negative"},
+		{"negative Flight timeout", func(o *Options) { o.FlightTimeout = -time.Second }, "Flight timeout -1s is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,9 +63,12 @@ func TestOptionsValidateDefaults(t *testing.T) {
 	assert.Equal(t, DefaultPort, o.Port)
 	assert.Equal(t, DefaultRequestTimeout, o.RequestTimeout)
 	assert.Equal(t, DefaultMetadataTTL, o.MetadataTTL)
+	assert.Equal(t, DefaultFlightTimeout, o.FlightTimeout)
+	assert.Equal(t, 900*time.Second, DefaultFlightTimeout, "the Hopsworks client's")
 
-	o, err = Options{Host: "h", Port: 8181, Project: "p", APIKeyValue: testKey, RequestTimeout: time.Second, MetadataTTL: -1}.validate()
+	o, err = Options{Host: "h", Port: 8181, Project: "p", APIKeyValue: testKey, RequestTimeout: time.Second, MetadataTTL: -1, FlightTimeout: time.Minute}.validate()
 	require.NoError(t, err)
+	assert.Equal(t, time.Minute, o.FlightTimeout)
 	assert.Equal(t, 8181, o.Port)
 	assert.Equal(t, time.Second, o.RequestTimeout)
 	assert.Equal(t, time.Duration(-1), o.MetadataTTL, "a negative TTL (no cache) is kept")

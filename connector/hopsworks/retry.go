@@ -25,6 +25,13 @@ func defaultRetry() retryPolicy {
 	return retryPolicy{attempts: 4, base: 200 * time.Millisecond, max: 5 * time.Second}
 }
 
+// defaultFlightRetry returns the policy of retried calls to the Hopsworks
+// Query Service: up to four attempts, with waits of about 1 s, 2 s and
+// 4 s in between (the Hopsworks client waits 2 s and 4 s between three).
+func defaultFlightRetry() retryPolicy {
+	return retryPolicy{attempts: 4, base: time.Second, max: 8 * time.Second}
+}
+
 // delay returns the wait before retry number n (1 for the second attempt):
 // exponential backoff with "equal jitter", a random duration between half
 // and all of base·2^(n-1), capped at max. Jitter keeps clients that failed
