@@ -21,6 +21,8 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
 
+	"github.com/hopsql/hopsql/connector"
+	"github.com/hopsql/hopsql/connector/hopsworks"
 	"github.com/hopsql/hopsql/connector/local/demo"
 )
 
@@ -28,7 +30,10 @@ import (
 // the test server's Flight service (GetFlightInfo, then DoGet running the
 // query with hopsql's engine), against a bare Arrow Flight round trip of
 // the same batches in the same run: an in-process Flight server, with the
-// same mutual TLS, that streams records built beforehand.
+// same mutual TLS, that streams records built beforehand. A third
+// sub-benchmark reads the same rows the way hopsql does, through the
+// Hopsworks client (a query-constructor call and the Flight stream each
+// time).
 //
 // The demo store has 100,000 transactions per scale unit; set
 // HOPSWORKSTEST_BENCH_SCALE (default 1) to read a larger one.
@@ -72,6 +77,9 @@ func BenchmarkFlightRead(b *testing.B) {
 		}
 		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
+	b.Run(fmt.Sprintf("hopsql-client/rows=%d", rows), func(b *testing.B) {
+		benchClientScan(b, s, rows)
+	})
 	b.Run(fmt.Sprintf("bare/rows=%d", rows), func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			_, got := readAll(b, context.Background(), bareClient, cmd([]byte("all")))
@@ -79,6 +87,54 @@ func BenchmarkFlightRead(b *testing.B) {
 		}
 		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
+}
+
+// benchClientScan reads every transaction the way hopsql does: through
+// the Hopsworks client (connector/hopsworks), its query constructor call
+// and its Flight stream, with the REST and Flight set-up done once.
+func benchClientScan(b *testing.B, s *Server, rows int64) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	require.NoError(b, os.WriteFile(ca, s.CACertPEM(), 0o600))
+	c, err := hopsworks.Connect(ctx, hopsworks.Options{
+		Host: s.Host(), Port: s.Port(), Project: "fraud", APIKeyValue: s.NewAPIKey("fraud_user"),
+		HostnameVerification: true, TrustStorePath: ca, CertFolder: dir,
+	})
+	require.NoError(b, err)
+	defer c.Close()
+	fgs, err := c.FeatureGroups(ctx, "fraud")
+	require.NoError(b, err)
+	var fg *connector.FeatureGroup
+	for _, g := range fgs {
+		if g.Name == "transactions" && g.Version == 1 {
+			fg = g
+		}
+	}
+	require.NotNil(b, fg)
+	cols := make([]string, len(fg.Features))
+	for i, f := range fg.Features {
+		cols[i] = f.Name
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(b, 0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		scan, err := c.PlanScan(ctx, fg, connector.ScanRequest{Columns: cols})
+		require.NoError(b, err)
+		var n int64
+		for _, p := range scan.Partitions() {
+			rr, err := p.Open(ctx, mem)
+			require.NoError(b, err)
+			for rr.Next() {
+				n += rr.Record().NumRows()
+			}
+			require.NoError(b, rr.Err())
+			rr.Release()
+		}
+		require.Equal(b, rows, n)
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
 // benchWarehouse returns the demo store of the scale
