@@ -44,8 +44,9 @@ type Table struct {
 type Option func(*options)
 
 type options struct {
-	ttl time.Duration
-	now func() time.Time
+	ttl      time.Duration
+	now      func() time.Time
+	attached []AttachedSource
 }
 
 // WithMetadataTTL makes the catalog keep the list of readable stores and
@@ -54,6 +55,24 @@ type options struct {
 // until d has passed. The default, and any d <= 0, is no caching.
 func WithMetadataTTL(d time.Duration) Option {
 	return func(o *options) { o.ttl = d }
+}
+
+// AttachedSource is a source whose every project a session may read
+// besides its own source's stores: an embedded store attached to a
+// Hopsworks session, say. See WithAttached.
+type AttachedSource interface {
+	connector.Source
+	ProjectLister
+}
+
+// WithAttached attaches src to the session: every project src lists
+// becomes a readable store (Shared, read-only like every store), whose
+// feature groups are read with src. A query can then join them with the
+// session's own source, the joins running in the engine. An attached
+// project named like a store the session's own source shows is an error:
+// a name must mean one feature store.
+func WithAttached(src AttachedSource) Option {
+	return func(o *options) { o.attached = append(o.attached, src) }
 }
 
 // withClock replaces time.Now for cache expiry; tests use it.
@@ -65,14 +84,18 @@ func withClock(now func() time.Time) Option {
 // read and what a table name means. A Catalog is safe for concurrent use.
 // It only reads metadata: it offers no way to change a store.
 type Catalog struct {
-	src     connector.Source
-	project string
-	ttl     time.Duration
-	now     func() time.Time
+	src      connector.Source
+	attached []AttachedSource
+	project  string
+	ttl      time.Duration
+	now      func() time.Time
 
 	mu     sync.Mutex // guards the fields below
 	stores cached[[]connector.Store]
 	groups map[string]cached[[]*connector.FeatureGroup]
+	// sources maps the projects of attached stores to their source, as of
+	// the last listing of stores.
+	sources map[string]connector.Source
 }
 
 // cached is a value fetched from the source and the time it goes stale.
@@ -99,11 +122,12 @@ func New(ctx context.Context, src connector.Source, project string, opts ...Opti
 		opt(&o)
 	}
 	c := &Catalog{
-		src:     src,
-		project: strings.ToLower(project),
-		ttl:     max(o.ttl, 0),
-		now:     o.now,
-		groups:  make(map[string]cached[[]*connector.FeatureGroup]),
+		src:      src,
+		attached: o.attached,
+		project:  strings.ToLower(project),
+		ttl:      max(o.ttl, 0),
+		now:      o.now,
+		groups:   make(map[string]cached[[]*connector.FeatureGroup]),
 	}
 	if _, err := c.readable(ctx); err != nil {
 		return nil, err
@@ -173,14 +197,14 @@ func (c *Catalog) Resolve(ctx context.Context, n Name) (*Table, error) {
 	var latest *connector.FeatureGroup
 	for _, fg := range fgs {
 		if fg.TableName() == table {
-			return &Table{Ref: n, FeatureGroup: fg, Store: store, Source: c.src}, nil
+			return &Table{Ref: n, FeatureGroup: fg, Store: store, Source: c.sourceOf(store.Project)}, nil
 		}
 		if fg.Name == table && (latest == nil || fg.Version > latest.Version) {
 			latest = fg
 		}
 	}
 	if latest != nil {
-		return &Table{Ref: n, FeatureGroup: latest, Store: store, Source: c.src, Latest: true}, nil
+		return &Table{Ref: n, FeatureGroup: latest, Store: store, Source: c.sourceOf(store.Project), Latest: true}, nil
 	}
 	return nil, &NotFoundError{
 		Project:     store.Project,
@@ -298,12 +322,58 @@ func (c *Catalog) readable(ctx context.Context) ([]connector.Store, error) {
 	if len(stores) == 0 || !own(stores[0]) {
 		return nil, fmt.Errorf("listing the feature stores of project %q: the source did not list the project's own store", c.project)
 	}
-	if c.ttl > 0 {
-		c.mu.Lock()
-		c.stores = cached[[]connector.Store]{val: stores, expires: c.now().Add(c.ttl)}
-		c.mu.Unlock()
+	stores, sources, err := c.withAttached(ctx, stores)
+	if err != nil {
+		return nil, err
 	}
+	c.mu.Lock()
+	c.sources = sources
+	if c.ttl > 0 {
+		c.stores = cached[[]connector.Store]{val: stores, expires: c.now().Add(c.ttl)}
+	}
+	c.mu.Unlock()
 	return stores, nil
+}
+
+// withAttached appends the stores of the attached sources to stores, and
+// returns which source each attached project belongs to.
+func (c *Catalog) withAttached(ctx context.Context, stores []connector.Store) ([]connector.Store, map[string]connector.Source, error) {
+	if len(c.attached) == 0 {
+		return stores, nil, nil
+	}
+	taken := make(map[string]bool, len(stores))
+	for _, s := range stores {
+		taken[s.Project] = true
+	}
+	sources := make(map[string]connector.Source)
+	for _, src := range c.attached {
+		projects, err := src.Projects(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("listing the projects of an attached store: %w", err)
+		}
+		slices.SortFunc(projects, func(a, b connector.Store) int { return cmp.Compare(a.Project, b.Project) })
+		for _, p := range projects {
+			if taken[p.Project] {
+				return nil, nil, fmt.Errorf("the attached store's project %q has the name of a feature store the session already reads; a name must mean one store: attach a store without it", p.Project)
+			}
+			taken[p.Project] = true
+			p.Shared = true
+			stores = append(stores, p)
+			sources[p.Project] = src
+		}
+	}
+	return stores, sources, nil
+}
+
+// sourceOf returns the source that holds the store of project: an
+// attached source, or the session's own.
+func (c *Catalog) sourceOf(project string) connector.Source {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if src, ok := c.sources[project]; ok {
+		return src
+	}
+	return c.src
 }
 
 // unknownProject returns the error for a session project the source does
@@ -334,7 +404,7 @@ func (c *Catalog) featureGroups(ctx context.Context, project string) ([]*connect
 			return e.val, nil
 		}
 	}
-	fgs, err := c.src.FeatureGroups(ctx, project)
+	fgs, err := c.sourceOf(project).FeatureGroups(ctx, project)
 	if err != nil {
 		return nil, fmt.Errorf("listing the feature groups of project %q: %w", project, err)
 	}
