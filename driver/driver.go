@@ -110,7 +110,11 @@ func NewConnector(cfg *Config) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hopsql: opening the warehouse: %w", err)
 	}
-	cat, err := catalog.New(ctx, wh, c.Project)
+	attach, err := attachOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.New(ctx, wh, c.Project, attach...)
 	if err != nil {
 		return nil, fmt.Errorf("hopsql: opening project %s: %w", c.Project, err)
 	}

@@ -35,6 +35,11 @@ type Config struct {
 	// Project is the project sessions are bound to. Empty means "fraud" for
 	// the demo store; it is required otherwise.
 	Project string
+	// Attach is the directory of an embedded store whose projects sessions
+	// read besides the store above, read-only: local feature groups (labels,
+	// say) joined with Hopsworks ones. Its project names must differ from
+	// the stores the session reads otherwise.
+	Attach string
 
 	// Host and Port address a Hopsworks cluster (a hopsworks:// DSN).
 	// Port 0 means the default, 443.
@@ -109,6 +114,7 @@ const (
 	optConnectTimeout = "connect_timeout"
 	optQueryTimeout   = "query_timeout"
 	optMetadataTTL    = "metadata_ttl"
+	optAttach         = "attach"
 	optAPIKeyValue    = "api_key_value"
 	optAPIKeyFile     = "api_key_file"
 	optSecretsStore   = "secrets_store"
@@ -361,6 +367,8 @@ func (c *Config) setOption(key, val string) error {
 		} else {
 			c.QueryTimeout = d
 		}
+	case optAttach:
+		c.Attach = val
 	case optMetadataTTL:
 		if err := hopsworksOnly(); err != nil {
 			return err
@@ -506,6 +514,9 @@ func (c *Config) format(redact bool) string {
 	}
 	if c.Host == "" && c.Project != "" {
 		opts = append(opts, option{optProject, c.Project})
+	}
+	if c.Attach != "" {
+		opts = append(opts, option{optAttach, c.Attach})
 	}
 	if c.MemoryLimit != 0 {
 		opts = append(opts, option{optMemoryLimit, formatSize(c.MemoryLimit)})

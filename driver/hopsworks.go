@@ -30,8 +30,13 @@ func openHopsworks(ctx context.Context, c Config) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hopsql: connecting to %s: %w", c.String(), err)
 	}
+	attach, err := attachOptions(c)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
 	// The client caches metadata for MetadataTTL itself.
-	cat, err := catalog.New(ctx, client, c.Project)
+	cat, err := catalog.New(ctx, client, c.Project, attach...)
 	if err != nil {
 		client.Close()
 		return nil, fmt.Errorf("hopsql: opening project %s: %w", c.Project, err)
