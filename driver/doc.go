@@ -19,6 +19,12 @@
 //	                                            a Hopsworks cluster (package connector/hopsworks):
 //	                                            its own feature store and those shared with it
 //
+// attach=DIR (any form) also makes the projects of the embedded store in
+// DIR readable, read-only, under their own names (labels::fraud_labels_1):
+// local feature groups can then be joined with the session's, the joins
+// running in the engine. Their names must differ from the stores the
+// session reads otherwise.
+//
 // Options common to all forms: memory_limit (bytes, with an optional KB, MB,
 // GB, KiB, MiB, GiB or TiB suffix, or "none"), join_pushdown (auto or off),
 // connect_timeout and query_timeout (Go durations). Hopsworks options follow
