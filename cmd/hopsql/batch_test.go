@@ -9,9 +9,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hopsql/hopsql/connector/local"
 	"github.com/hopsql/hopsql/connector/local/demo"
 	"github.com/hopsql/hopsql/connector/local/localtest"
 )
@@ -216,4 +220,34 @@ func TestBinaryOutputHoldsOneResult(t *testing.T) {
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{{"1"}}, readParquet(t, b), "the first result is kept whole")
+}
+
+func TestAttachFlag(t *testing.T) {
+	dir := batchStore(t)
+	other := t.TempDir()
+	require.NoError(t, demo.Generate(context.Background(), other, 1))
+	// The attached store's projects clash with the demo store's.
+	code, _, stderr := runCLI(t, "", nil, "--warehouse", dir, "--project", "fraud", "--attach", other, "-c", "SELECT 1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "a name must mean one store")
+
+	// A store of other projects joins with the session's.
+	labels := t.TempDir()
+	require.NoError(t, local.WriteProject(labels, local.ProjectFile{Name: "labels"}))
+	w, err := local.CreateFeatureGroup(filepath.Join(labels, "labels"), local.FeatureGroupFile{
+		Name: "marks", Version: 1, Features: []local.FeatureFile{{Name: "tx_id", Type: "bigint"}},
+	})
+	require.NoError(t, err)
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	b.AppendValues([]int64{3, 5, 8}, nil)
+	col := b.NewArray()
+	rec := array.NewRecord(w.Schema(), []arrow.Array{col}, 3)
+	require.NoError(t, w.Write(rec))
+	rec.Release()
+	col.Release()
+	require.NoError(t, w.Close())
+	code, stdout, stderr := runCLI(t, "", nil, "--warehouse", dir, "--project", "fraud", "--attach", labels,
+		"-c", "SELECT t.tx_id FROM transactions_1 t JOIN labels::marks_1 m ON t.tx_id = m.tx_id ORDER BY 1")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "tx_id\n3\n5\n8\n", stdout)
 }

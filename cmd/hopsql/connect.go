@@ -46,6 +46,7 @@ type connectionConfig struct {
 	TrustStorePath       string `toml:"trust_store_path"`
 	CertFolder           string `toml:"cert_folder"`
 	MemoryLimit          string `toml:"memory_limit"`
+	Attach               string `toml:"attach"`
 }
 
 // defaultConfigPath is $XDG_CONFIG_HOME/hopsql/config.toml, or the
@@ -100,6 +101,7 @@ func (cc connectionConfig) config(name string, home string) (*driver.Config, err
 	}
 	c := driver.NewConfig()
 	c.Demo, c.Warehouse, c.Project = cc.Demo, expandHome(cc.Warehouse, home), cc.Project
+	c.Attach = expandHome(cc.Attach, home)
 	c.Host, c.Port = cc.Host, cc.Port
 	c.APIKeyFile = expandHome(cc.APIKeyFile, home)
 	c.SecretsStore, c.Region = cc.SecretsStore, cc.Region
@@ -198,6 +200,9 @@ func (env *environment) connectionConfig(o *options) (*driver.Config, error) {
 	}
 	if o.project != "" {
 		c.Project = o.project
+	}
+	if o.attach != "" {
+		c.Attach = o.attach
 	}
 	if err := c.ApplyEnv(env.getenv); err != nil {
 		return nil, err

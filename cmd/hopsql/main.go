@@ -121,6 +121,7 @@ type options struct {
 	demo            bool
 	warehouse       string
 	project         string
+	attach          string
 	dsn             string
 	connection      string
 	configFile      string
@@ -141,6 +142,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.demo, "demo", false, "query the demo feature store (generated into the user cache directory on first use)")
 	fs.StringVar(&o.warehouse, "warehouse", "", "query the embedded feature store in `DIR`")
 	fs.StringVar(&o.project, "project", "", "the session's `PROJECT` (default fraud with --demo)")
+	fs.StringVar(&o.attach, "attach", "", "also read the projects of the embedded store in `DIR` (read-only), to join them with the session's")
 	fs.StringVar(&o.dsn, "dsn", "", "connect with a data source name (`DSN`: file:, demo: or hopsworks://)")
 	fs.StringVar(&o.connection, "connection", "", "use the connection `NAME` of the config file")
 	fs.StringVar(&o.configFile, "config", "", "read named connections from `FILE` (default $XDG_CONFIG_HOME/hopsql/config.toml)")
