@@ -53,17 +53,29 @@ type filterLeaf struct {
 // Hopsworks filter tree over the features of fg, leaving out what the
 // model cannot express exactly enough. It returns nil if nothing is left.
 func translateFilter(fg *connector.FeatureGroup, conjuncts []connector.Predicate) *filterNode {
-	t := translator{fg: fg}
+	node, _ := translateConjuncts(fg, conjuncts)
+	return node
+}
+
+// translateConjuncts is translateFilter that also reports, for each
+// conjunct, whether the tree holds it exactly: translated whole, neither
+// widened nor left out.
+func translateConjuncts(fg *connector.FeatureGroup, conjuncts []connector.Predicate) (*filterNode, []bool) {
 	terms := make([]*filterNode, len(conjuncts))
+	exact := make([]bool, len(conjuncts))
 	for i, p := range conjuncts {
+		t := translator{fg: fg}
 		terms[i] = t.translate(p, false)
+		exact[i] = terms[i] != nil && !t.lossy
 	}
-	return andOf(terms)
+	return andOf(terms), exact
 }
 
 // translator translates predicates over the features of one feature group.
 type translator struct {
 	fg *connector.FeatureGroup
+	// lossy records that a translation widened or left out a term.
+	lossy bool
 }
 
 // translate returns a tree that selects at least the rows for which p (or
@@ -71,7 +83,7 @@ type translator struct {
 // leaves (De Morgan; NOT x < 1 is x >= 1, which is also NULL where x is),
 // so that leaving a term out of an AND can only widen the result; an OR
 // with a term left out is left out whole.
-func (t translator) translate(p connector.Predicate, neg bool) *filterNode {
+func (t *translator) translate(p connector.Predicate, neg bool) *filterNode {
 	switch p := p.(type) {
 	case connector.Compare:
 		op := p.Op
@@ -86,16 +98,16 @@ func (t translator) translate(p connector.Predicate, neg bool) *filterNode {
 		return t.in(p.Column, p.Values)
 	case connector.Like:
 		if p.Not != neg {
-			return nil // NOT LIKE has no condition
+			return t.leftOut() // NOT LIKE has no condition
 		}
 		return t.like(p.Column, p.Pattern)
 	case connector.IsNull:
 		if p.Not != neg {
-			return nil // IS NOT NULL has no condition
+			return t.leftOut() // IS NOT NULL has no condition
 		}
 		f, ok := t.feature(p.Column)
 		if !ok {
-			return nil
+			return t.leftOut()
 		}
 		// A null value with EQUALS is the backend's IS NULL.
 		return leafNode(f, condEqual, nullLiteral())
@@ -106,12 +118,18 @@ func (t translator) translate(p connector.Predicate, neg bool) *filterNode {
 	case connector.Or:
 		return t.junction(p, neg, neg)
 	}
+	return t.leftOut()
+}
+
+// leftOut records that a term is left out, and returns nil.
+func (t *translator) leftOut() *filterNode {
+	t.lossy = true
 	return nil
 }
 
 // junction translates the terms of an AND or OR under neg, combining them
 // with AND if and is set (an AND, or a negated OR), else with OR.
-func (t translator) junction(terms []connector.Predicate, neg, and bool) *filterNode {
+func (t *translator) junction(terms []connector.Predicate, neg, and bool) *filterNode {
 	nodes := make([]*filterNode, len(terms))
 	for i, p := range terms {
 		nodes[i] = t.translate(p, neg)
@@ -123,23 +141,24 @@ func (t translator) junction(terms []connector.Predicate, neg, and bool) *filter
 }
 
 // feature returns the feature a predicate names, if fg has it.
-func (t translator) feature(column string) (connector.Feature, bool) {
+func (t *translator) feature(column string) (connector.Feature, bool) {
 	return t.fg.Feature(strings.ToLower(column))
 }
 
 // compare translates "column op v".
-func (t translator) compare(column string, op connector.Op, v scalar.Scalar) *filterNode {
+func (t *translator) compare(column string, op connector.Op, v scalar.Scalar) *filterNode {
 	f, ok := t.feature(column)
 	if !ok {
-		return nil
+		return t.leftOut()
 	}
 	lit, ok := renderLiteral(f, v)
 	if !ok {
-		return nil
+		return t.leftOut()
 	}
 	if lit.fraction {
 		// The model's timestamps have whole seconds: widen a bound to
 		// the second around it; equality cannot be widened.
+		t.lossy = true
 		switch op {
 		case connector.Gt, connector.Ge:
 			op, lit = connector.Ge, lit.floor()
@@ -153,16 +172,16 @@ func (t translator) compare(column string, op connector.Op, v scalar.Scalar) *fi
 }
 
 // in translates "column IN (values)".
-func (t translator) in(column string, values []scalar.Scalar) *filterNode {
+func (t *translator) in(column string, values []scalar.Scalar) *filterNode {
 	f, ok := t.feature(column)
 	if !ok || len(values) == 0 {
-		return nil
+		return t.leftOut()
 	}
 	lits := make([]literal, len(values))
 	for i, v := range values {
 		lit, ok := renderLiteral(f, v)
 		if !ok || lit.fraction {
-			return nil
+			return t.leftOut()
 		}
 		lits[i] = lit
 	}
@@ -171,9 +190,9 @@ func (t translator) in(column string, values []scalar.Scalar) *filterNode {
 
 // notIn translates "column NOT IN (values)" into column <> v1 AND column
 // <> v2 ..., which is the same for the non-null values an IN list holds.
-func (t translator) notIn(column string, values []scalar.Scalar) *filterNode {
+func (t *translator) notIn(column string, values []scalar.Scalar) *filterNode {
 	if len(values) == 0 || len(values) > maxNotIn {
-		return nil
+		return t.leftOut()
 	}
 	nodes := make([]*filterNode, len(values))
 	for i, v := range values {
@@ -185,10 +204,10 @@ func (t translator) notIn(column string, values []scalar.Scalar) *filterNode {
 // like translates "column LIKE pattern". Patterns with a backslash are left
 // out: hopsql reads it as an escape, while DuckDB's LIKE has no escape
 // character by default and would match fewer rows.
-func (t translator) like(column, pattern string) *filterNode {
+func (t *translator) like(column, pattern string) *filterNode {
 	f, ok := t.feature(column)
 	if !ok || f.Type != "string" || strings.Contains(pattern, `\`) {
-		return nil
+		return t.leftOut()
 	}
 	return leafNode(f, condLike, stringLiteral(pattern))
 }

@@ -2,6 +2,8 @@ package hopsworks
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"sync"
@@ -14,8 +16,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"google.golang.org/grpc/metadata"
-
-	"github.com/hopsql/hopsql/connector"
 )
 
 // Headers of DoGet.
@@ -49,14 +49,19 @@ func (f *flightCommand) headers(conn *hqsConn) []string {
 	return nil
 }
 
+// columnsFunc maps the wire schema of a stream to the columns a reader
+// yields.
+type columnsFunc func(wire *arrow.Schema) (*columnPlan, error)
+
 // readHQS starts the read of cmd: GetFlightInfo, then DoGet of its first
 // endpoint's ticket, up to the stream's schema. Failures before the first
 // batch that the Query Service may not repeat (UNAVAILABLE, its full
 // queue) are retried with backoff, and a request to register the
-// certificates is honoured once. read lists the features the query reads
-// and out those the reader yields, converted to their Arrow types; limit,
-// if positive, ends the read after that many rows.
-func (c *Client) readHQS(ctx context.Context, mem memory.Allocator, cmd *flightCommand, read, out []connector.Feature, limit int64) (array.RecordReader, error) {
+// certificates is honoured once. cols says which wire columns the reader
+// yields, converted to which Arrow types; limit, if positive, ends the
+// read after that many rows. What the stream brings is counted in stats.
+func (c *Client) readHQS(ctx context.Context, mem memory.Allocator, cmd *flightCommand, cols columnsFunc, limit int64, stats *flightStats) (array.RecordReader, error) {
+	start := time.Now()
 	registered := false
 	fail := func(addr string, err error) error {
 		var timeout *flightTimeoutError
@@ -71,11 +76,12 @@ func (c *Client) readHQS(ctx context.Context, mem memory.Allocator, cmd *flightC
 	for attempt := 1; ; attempt++ {
 		conn, err := c.hqsConnection(ctx)
 		if err != nil {
-			return nil, err
+			return nil, c.certificateError(err)
 		}
-		r, err := c.startStream(ctx, mem, conn, cmd)
+		r, err := c.startStream(ctx, mem, conn, cmd, stats)
 		if err == nil {
-			if err := r.plan(read, out, limit); err != nil {
+			r.start = start
+			if err := r.plan(cols, limit); err != nil {
 				return nil, err
 			}
 			return r, nil
@@ -102,8 +108,26 @@ func (c *Client) readHQS(ctx context.Context, mem memory.Allocator, cmd *flightC
 	}
 }
 
-// startStream makes one attempt at starting the read of cmd on conn.
-func (c *Client) startStream(ctx context.Context, mem memory.Allocator, conn *hqsConn, cmd *flightCommand) (*hqsReader, error) {
+// certificateError returns err, a failure to connect to the Query
+// Service, saying that the project's client certificate has expired if it
+// has: the Query Service then ends the TLS handshake, which the client may
+// see as anything from "expired certificate" to a broken pipe.
+func (c *Client) certificateError(err error) error {
+	block, _ := pem.Decode(c.certs.clientCert)
+	if block == nil {
+		return err
+	}
+	cert, perr := x509.ParseCertificate(block.Bytes)
+	if perr != nil || time.Now().Before(cert.NotAfter) {
+		return err
+	}
+	return fmt.Errorf("hopsworks: the project's client certificate expired at %s; connect again for new ones: %w",
+		cert.NotAfter.UTC().Format(time.RFC3339), err)
+}
+
+// startStream makes one attempt at starting the read of cmd on conn,
+// counting the bytes received in stats.
+func (c *Client) startStream(ctx context.Context, mem memory.Allocator, conn *hqsConn, cmd *flightCommand, stats *flightStats) (*hqsReader, error) {
 	ictx, icancel := context.WithTimeout(ctx, c.opts.RequestTimeout)
 	info, err := conn.fc.GetFlightInfo(ictx, &flight.FlightDescriptor{Type: flight.DescriptorCMD, Cmd: cmd.cmd})
 	icancel()
@@ -118,18 +142,19 @@ func (c *Client) startStream(ctx context.Context, mem memory.Allocator, conn *hq
 		sctx = metadata.AppendToOutgoingContext(sctx, h...)
 	}
 	r := &hqsReader{
-		c:    c,
-		ctx:  ctx,
-		mem:  mem,
-		name: cmd.name,
-		addr: conn.addr,
-		stop: stop,
-		wait: newWatchdog(c.opts.FlightTimeout, stop),
+		c:     c,
+		ctx:   ctx,
+		mem:   mem,
+		name:  cmd.name,
+		addr:  conn.addr,
+		stop:  stop,
+		wait:  newWatchdog(c.opts.FlightTimeout, stop),
+		stats: stats,
 	}
 	stream, err := conn.fc.DoGet(sctx, info.GetEndpoint()[0].GetTicket())
 	if err == nil {
 		r.wait.arm()
-		r.src, err = flight.NewRecordReader(stream, ipc.WithAllocator(mem))
+		r.src, err = flight.NewRecordReader(&countingStream{DataStreamReader: stream, stats: stats}, ipc.WithAllocator(mem))
 		r.wait.disarm()
 	}
 	if err != nil {
@@ -141,6 +166,51 @@ func (c *Client) startStream(ctx context.Context, mem memory.Allocator, conn *hq
 	}
 	r.refs.Store(1)
 	return r, nil
+}
+
+// flightStats counts what the reads of one scan received from the Query
+// Service. It is safe for concurrent use; a nil *flightStats counts
+// nothing.
+type flightStats struct {
+	rows  atomic.Int64 // rows of the record batches received
+	bytes atomic.Int64 // bytes of the Flight messages received
+	// first is the time from the start of the first read that received
+	// a row to its first batch, in nanoseconds; 0 until then.
+	first atomic.Int64
+}
+
+// received counts a batch of n rows of a read that began at start; seen
+// says whether the read had a batch before.
+func (s *flightStats) received(n int64, start time.Time, seen *bool) {
+	if s == nil {
+		return
+	}
+	s.rows.Add(n)
+	if !*seen {
+		*seen = true
+		s.first.CompareAndSwap(0, max(int64(time.Since(start)), 1))
+	}
+}
+
+// snapshot returns the counts: rows and bytes received and the time to the
+// first batch.
+func (s *flightStats) snapshot() (rows, bytes int64, firstBatch time.Duration) {
+	return s.rows.Load(), s.bytes.Load(), time.Duration(s.first.Load())
+}
+
+// countingStream counts the bytes of the Flight messages of a stream: the
+// IPC metadata, the body and any application metadata.
+type countingStream struct {
+	flight.DataStreamReader
+	stats *flightStats
+}
+
+func (s *countingStream) Recv() (*flight.FlightData, error) {
+	d, err := s.DataStreamReader.Recv()
+	if d != nil && s.stats != nil {
+		s.stats.bytes.Add(int64(len(d.DataHeader) + len(d.DataBody) + len(d.AppMetadata)))
+	}
+	return d, err
 }
 
 // watchdog cancels a stream that waits longer than its timeout for a
@@ -186,6 +256,10 @@ type hqsReader struct {
 	left int64 // rows still wanted; negative: no limit
 	rows int64 // rows yielded so far
 
+	stats *flightStats
+	start time.Time // when the read began, for stats
+	seen  bool      // whether a batch with rows came
+
 	cur  arrow.Record
 	err  error
 	done bool
@@ -194,8 +268,8 @@ type hqsReader struct {
 
 // plan finishes the reader for a stream whose schema is known, or
 // releases it.
-func (r *hqsReader) plan(read, out []connector.Feature, limit int64) error {
-	cols, err := planColumns(r.src.Schema(), read, out)
+func (r *hqsReader) plan(columns columnsFunc, limit int64) error {
+	cols, err := columns(r.src.Schema())
 	if err != nil {
 		r.Release()
 		return fmt.Errorf("hopsworks: %w", err)
@@ -263,6 +337,7 @@ func (r *hqsReader) Next() bool {
 		if rec.NumRows() == 0 {
 			continue
 		}
+		r.stats.received(rec.NumRows(), r.start, &r.seen)
 		out, err := r.cols.convert(r.ctx, r.mem, rec)
 		if err != nil {
 			r.finish(fmt.Errorf("hopsworks: reading %s: %w", r.name, err))

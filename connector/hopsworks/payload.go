@@ -83,12 +83,15 @@ func flightTable(storeName string, fg *connector.FeatureGroup) string {
 
 // duckDBQuery translates the query constructor's Hive SQL into the Query
 // Service's DuckDB dialect as the Hopsworks client does: the database and
-// table of the feature group's store become one identifier,
+// table of each feature group's store become one identifier,
 // `<store>`.`<table>` becoming `<project>.<table>`, and then every
-// backtick becomes a double quote.
-func duckDBQuery(sql, storeName string) string {
-	project := strings.TrimSuffix(storeName, connector.StoreSuffix)
-	sql = strings.ReplaceAll(sql, "`"+storeName+"`.`", "`"+project+".")
+// backtick becomes a double quote. storeNames are the stores of the
+// query's feature groups.
+func duckDBQuery(sql string, storeNames ...string) string {
+	for _, storeName := range storeNames {
+		project := strings.TrimSuffix(storeName, connector.StoreSuffix)
+		sql = strings.ReplaceAll(sql, "`"+storeName+"`.`", "`"+project+".")
+	}
 	return strings.ReplaceAll(sql, "`", `"`)
 }
 
@@ -97,13 +100,35 @@ func duckDBQuery(sql, storeName string) string {
 // with the query (may be nil).
 func clientPayload(g *groupInfo, storeName string, res *fsQueryDTO, filter *filterNode) ([]byte, error) {
 	table := flightTable(storeName, g.fg)
+	features := flightFeatures(g)
+	q := flightQuery{
+		QueryString: duckDBQuery(res.sql(), storeName),
+		Features:    map[string][]flightFeature{table: features},
+		Filters:     filter.flightLogic(table + "."),
+		Connectors:  map[string]any{table: flightConnector(g, filter)},
+	}
+	b, err := asciiJSON(q)
+	if err != nil {
+		return nil, fmt.Errorf("hopsworks: encoding the Flight payload: %w", err)
+	}
+	return b, nil
+}
+
+// flightFeatures lists every feature of g with its offline type, as a
+// client-built payload does.
+func flightFeatures(g *groupInfo) []flightFeature {
 	features := make([]flightFeature, len(g.fg.Features))
 	for i, f := range g.fg.Features {
 		features[i] = flightFeature{Name: f.Name, Type: f.Type}
 	}
-	var conn any = hudiConnector{FeatureGroupID: g.dto.ID, TimeTravelType: "hudi"}
+	return features
+}
+
+// flightConnector says how the Query Service reads g, whose (sub-)query
+// has filter (may be nil).
+func flightConnector(g *groupInfo, filter *filterNode) any {
 	if strings.EqualFold(g.dto.TimeTravelFormat, "DELTA") {
-		conn = deltaConnector{
+		return deltaConnector{
 			FeatureGroupID: g.dto.ID,
 			TimeTravelType: "delta",
 			Type:           g.dto.connectorType(),
@@ -111,17 +136,7 @@ func clientPayload(g *groupInfo, storeName string, res *fsQueryDTO, filter *filt
 			Filters:        filter.flightLogic(""),
 		}
 	}
-	q := flightQuery{
-		QueryString: duckDBQuery(res.sql(), storeName),
-		Features:    map[string][]flightFeature{table: features},
-		Filters:     filter.flightLogic(table + "."),
-		Connectors:  map[string]any{table: conn},
-	}
-	b, err := asciiJSON(q)
-	if err != nil {
-		return nil, fmt.Errorf("hopsworks: encoding the Flight payload: %w", err)
-	}
-	return b, nil
+	return hudiConnector{FeatureGroupID: g.dto.ID, TimeTravelType: "hudi"}
 }
 
 // flightLogic returns the tree in the Query Service's filter model, the

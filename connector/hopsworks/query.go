@@ -11,8 +11,9 @@ import (
 )
 
 // queryDTO is the body of PUT /project/{id}/featurestores/query: the
-// Hopsworks query model (QueryDTO) of a read of one feature group, as the
-// Hopsworks client's Query.to_dict writes it (nulls included).
+// Hopsworks query model (QueryDTO) of a read of one feature group, or of a
+// join of feature groups, as the Hopsworks client's Query.to_dict writes
+// it (nulls included).
 type queryDTO struct {
 	FeatureStoreName          string            `json:"featureStoreName"`
 	FeatureStoreID            int64             `json:"featureStoreId"`
@@ -20,12 +21,28 @@ type queryDTO struct {
 	LeftFeatures              []queryFeatureDTO `json:"leftFeatures"`
 	LeftFeatureGroupStartTime *int64            `json:"leftFeatureGroupStartTime"`
 	LeftFeatureGroupEndTime   *int64            `json:"leftFeatureGroupEndTime"`
-	Joins                     []struct{}        `json:"joins"`
+	Joins                     []joinDTO         `json:"joins"`
 	Filter                    *filterLogicDTO   `json:"filter"`
 	Limit                     *int64            `json:"limit"`
 	// HiveEngine asks for SQL in the Hive dialect, as the Hopsworks
 	// client's Python engine does.
 	HiveEngine bool `json:"hiveEngine"`
+}
+
+// joinDTO joins a sub-query, which has no joins of its own, to the root
+// of a query (JoinDTO, as the Hopsworks client's Join.to_dict writes it).
+// The backend uses on if it is not empty, else leftOn and rightOn.
+type joinDTO struct {
+	Query   *queryDTO         `json:"query"`
+	On      []queryFeatureDTO `json:"on"`
+	LeftOn  []queryFeatureDTO `json:"leftOn"`
+	RightOn []queryFeatureDTO `json:"rightOn"`
+	// Type is one of the backend's (Calcite's) join types: INNER, LEFT,
+	// RIGHT, FULL.
+	Type string `json:"type"`
+	// Prefix is put before the names of the sub-query's features in the
+	// result.
+	Prefix *string `json:"prefix"`
 }
 
 // queryGroupDTO is the feature group of a query. The backend needs id and
@@ -96,14 +113,7 @@ const missingParents = "Parent feature groups of the following features are not 
 // newQuery builds the query model of a read of the features read of g,
 // which is in the store st, with filter (may be nil) and limit (0: none).
 func newQuery(g *groupInfo, st storeInfo, read []connector.Feature, filter *filterNode, limit int64) *queryDTO {
-	storeName := g.dto.FeaturestoreName
-	if storeName == "" {
-		storeName = st.name
-	}
-	storeID := g.dto.FeaturestoreID
-	if storeID == 0 {
-		storeID = st.id
-	}
+	storeName, storeID := groupStore(g, st)
 	q := &queryDTO{
 		FeatureStoreName: storeName,
 		FeatureStoreID:   storeID,
@@ -117,7 +127,7 @@ func newQuery(g *groupInfo, st storeInfo, read []connector.Feature, filter *filt
 			TimeTravelFormat: g.dto.TimeTravelFormat,
 		},
 		LeftFeatures: make([]queryFeatureDTO, len(read)),
-		Joins:        []struct{}{},
+		Joins:        []joinDTO{},
 		HiveEngine:   true,
 	}
 	if g.dto.EventTime != "" {
@@ -134,6 +144,19 @@ func newQuery(g *groupInfo, st storeInfo, read []connector.Feature, filter *filt
 		q.Limit = &limit
 	}
 	return q
+}
+
+// groupStore returns the name and id of the store of g, which is st, as
+// the feature group's metadata gives them, else as the store's does.
+func groupStore(g *groupInfo, st storeInfo) (name string, id int64) {
+	name, id = g.dto.FeaturestoreName, g.dto.FeaturestoreID
+	if name == "" {
+		name = st.name
+	}
+	if id == 0 {
+		id = st.id
+	}
+	return name, id
 }
 
 // restLogic returns the tree as the REST filter model, a root logic node.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -58,8 +59,9 @@ func (c *Client) PlanScan(ctx context.Context, fg *connector.FeatureGroup, req c
 	if err != nil {
 		return nil, err
 	}
-	s := &scan{schema: connector.FeatureSchema(out)}
-	p := &partition{c: c, read: read, out: out, limit: req.Limit}
+	s := &scan{schema: connector.FeatureSchema(out), stats: new(flightStats)}
+	p := &partition{c: c, limit: req.Limit, stats: s.stats}
+	p.cols = func(wire *arrow.Schema) (*columnPlan, error) { return planColumns(wire, read, out) }
 	p.cmd.name = fg.QualifiedName()
 	generation := generationD
 	if res.HQSPayload != "" {
@@ -116,11 +118,7 @@ func width(t arrow.DataType) int {
 // It names no secret: neither the API key nor any certificate material,
 // nor the payload (a signed one is opaque).
 func explainScan(g *groupInfo, read, out []connector.Feature, filter *filterNode, req connector.ScanRequest, generation string, res *fsQueryDTO, ep *hqsEndpoint) []string {
-	kind := g.kind
-	if g.dto.TimeTravelFormat != "" {
-		kind += ", " + strings.ToUpper(g.dto.TimeTravelFormat)
-	}
-	lines := []string{fmt.Sprintf("Hopsworks feature group: %s (id %d, %s)", g.fg.QualifiedName(), g.dto.ID, kind)}
+	lines := []string{"Hopsworks feature group: " + describeGroup(g)}
 	if len(out) == 0 {
 		lines = append(lines, fmt.Sprintf("features read: %s, the narrowest, for the row count only", read[0].Name))
 	} else {
@@ -148,24 +146,42 @@ func explainScan(g *groupInfo, read, out []connector.Feature, filter *filterNode
 	)
 }
 
+// describeGroup names a feature group for EXPLAIN, with its id, kind and
+// table format.
+func describeGroup(g *groupInfo) string {
+	kind := g.kind
+	if g.dto.TimeTravelFormat != "" {
+		kind += ", " + strings.ToUpper(g.dto.TimeTravelFormat)
+	}
+	return fmt.Sprintf("%s (id %d, %s)", g.fg.QualifiedName(), g.dto.ID, kind)
+}
+
 // scan implements connector.Scan.
 type scan struct {
 	schema  *arrow.Schema
 	parts   []connector.Partition
 	explain []string
+	stats   *flightStats
 }
 
 func (s *scan) Schema() *arrow.Schema             { return s.schema }
 func (s *scan) Partitions() []connector.Partition { return s.parts }
 func (s *scan) Explain() []string                 { return s.explain }
 
+// Stats reports what the scan's reads have received from the Hopsworks
+// Query Service so far, for EXPLAIN ANALYZE: the rows and the bytes of the
+// Flight messages (Arrow IPC metadata and bodies), summed over every read,
+// and the time from the start of the first read that brought rows
+// (GetFlightInfo and DoGet included) to its first batch, 0 until then.
+func (s *scan) Stats() (rows, bytes int64, firstBatch time.Duration) { return s.stats.snapshot() }
+
 // partition is the whole of a scan: one Query Service stream.
 type partition struct {
 	c     *Client
 	cmd   flightCommand
-	read  []connector.Feature // the features the query reads
-	out   []connector.Feature // the features the scan yields
+	cols  columnsFunc // the columns the partition yields, from the wire's
 	limit int64
+	stats *flightStats
 }
 
 // Open starts the stream. Batches come as the Query Service sends them,
@@ -177,5 +193,5 @@ func (p *partition) Open(ctx context.Context, mem memory.Allocator) (array.Recor
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	return p.c.readHQS(ctx, mem, &p.cmd, p.read, p.out, p.limit)
+	return p.c.readHQS(ctx, mem, &p.cmd, p.cols, p.limit, p.stats)
 }

@@ -29,6 +29,7 @@ type result struct {
 	ListedStores   []listedStore `json:"listed_stores"`
 	Stores         []store       `json:"stores"`
 	Reads          []readResult  `json:"reads"`
+	Joins          []joinResult  `json:"joins"`
 	Warnings       []string      `json:"warnings"`
 }
 
@@ -139,7 +140,7 @@ func checkResult(t *testing.T, c client, srv *hopsworkstest.Server, specs []read
 			checkRead(t, tables[i], spec, res.Reads[i])
 		})
 	}
-	checkTransport(t, c, srv, len(specs))
+	checkTransport(t, c, srv, len(specs)+len(res.Joins))
 	checkWarnings(t, res)
 }
 
@@ -269,8 +270,8 @@ func text(t *testing.T, offlineType string, v any) string {
 }
 
 // checkTransport checks that the client read over Arrow Flight with the
-// project user's certificate, and built the Flight request the way its
-// generation does.
+// project user's certificate, one query each of reads (feature groups and
+// joins), and built the Flight request the way its generation does.
 func checkTransport(t *testing.T, c client, srv *hopsworkstest.Server, reads int) {
 	t.Helper()
 	subject := project + "__" + project + hopsworkstest.UserSuffix

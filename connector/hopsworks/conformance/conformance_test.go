@@ -90,8 +90,9 @@ func TestOfficialPythonClient(t *testing.T) {
 		t.Run("hopsworks-"+c.version, func(t *testing.T) {
 			python := install(t, c)
 			srv := startServer(t, warehouse, c.hqs)
-			res := runScript(t, python, srv, specs)
+			res := runScript(t, python, srv, specs, joins)
 			checkResult(t, c, srv, specs, tables, res)
+			checkJoins(t, srv, joins, res.Joins)
 		})
 	}
 }
@@ -131,6 +132,7 @@ type scriptConfig struct {
 	TrustStorePath string     `json:"trust_store_path"`
 	Output         string     `json:"output"`
 	Reads          []readSpec `json:"reads"`
+	Joins          []joinSpec `json:"joins"`
 }
 
 // readSpec is a feature group to read, with the primary key values of the
@@ -143,9 +145,9 @@ type readSpec struct {
 	Sample  []int64 `json:"sample"`
 }
 
-// runScript runs the script against srv, reading specs, and returns what
-// it wrote.
-func runScript(t *testing.T, python string, srv *hopsworkstest.Server, specs []readSpec) *result {
+// runScript runs the script against srv, reading specs and joins, and
+// returns what it wrote.
+func runScript(t *testing.T, python string, srv *hopsworkstest.Server, specs []readSpec, joins []joinSpec) *result {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := scriptConfig{
@@ -156,6 +158,7 @@ func runScript(t *testing.T, python string, srv *hopsworkstest.Server, specs []r
 		TrustStorePath: filepath.Join(dir, "ca_chain.pem"),
 		Output:         filepath.Join(dir, "result.json"),
 		Reads:          specs,
+		Joins:          joins,
 	}
 	require.NoError(t, os.WriteFile(cfg.APIKeyFile, []byte(srv.NewAPIKey(project+hopsworkstest.UserSuffix)), 0o600))
 	require.NoError(t, os.WriteFile(cfg.TrustStorePath, srv.CACertPEM(), 0o600))

@@ -14,12 +14,17 @@
 // hopsworks.login (certificate verification on, against the CA file),
 // lists the feature stores fraud can see, gets each by name, gets
 // fraud's transactions and bank's customers (version 1) and reads them
-// into pandas DataFrames with fg.read(), and writes what it saw as JSON.
+// into pandas DataFrames with fg.read(), reads joins of them with
+// fg.select([...]).join(fg2.select([...]).filter(...), on=[...],
+// join_type=..., prefix=...).filter(...).read(), and writes what it saw
+// as JSON.
 // The test compares that with the embedded store read straight from its
 // files (featuregroup.json and package localtest): stores, features,
 // row counts, column names, pandas dtypes (the Arrow types of the
 // protocol reference §7 as pyarrow converts them), null counts and sample
-// rows. The server's logs show that the rows came over Arrow Flight.
+// rows. The server's logs show that the rows came over Arrow Flight. The
+// joins' rows are compared with those hopsql's Go client reads for the
+// same joins from the same server (hopsworks.Client.PlanJoin).
 //
 // The releases cover both ways a client builds the Flight request
 // (protocol reference §5.3):

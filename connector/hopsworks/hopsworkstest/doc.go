@@ -40,6 +40,8 @@
 // without time zone, decimal(p,s) decimal128(p,s).
 //
 // Faults injects failures (REST statuses and delays, Flight errors and
-// delays, streams cut mid-way) and logs the REST requests and Flight calls
-// received.
+// delays, streams cut or stalled mid-way) and logs the REST requests, with
+// the query models the query constructor received, and the Flight calls
+// with the status they ended with. Config.ExpiredCredentials hands out
+// client certificates that have expired.
 package hopsworkstest

@@ -1,6 +1,8 @@
 package hopsworkstest
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -32,6 +34,10 @@ type Request struct {
 	Path   string // the URL path, e.g. /hopsworks-api/api/project/119/credentials
 	Query  string // the raw query string, without '?'
 	Status int    // the HTTP status the server answered with
+	// Body is the request body of the query constructor
+	// (PUT .../featurestores/query), the query model, which holds no
+	// secret; empty for other requests.
+	Body string
 }
 
 type httpFault struct {
@@ -63,6 +69,7 @@ type flightFault struct {
 
 type streamCut struct {
 	afterBatches int
+	stall        bool // wait for the client to cancel rather than fail
 	budget
 }
 
@@ -120,6 +127,18 @@ func (f *Faults) CutStream(afterBatches, times int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.cuts = append(f.cuts, &streamCut{afterBatches: afterBatches, budget: budget{times}})
+}
+
+// StallStream makes the next times DoGet streams stop after afterBatches
+// record batches (before the next one, or before the end of a stream with
+// no more) and send nothing more until the client cancels the call or the
+// server closes, as a slow query would. The call then ends with
+// codes.Canceled, which the Flight log shows. Stalls and cuts
+// (CutStream) apply in the order they were added.
+func (f *Faults) StallStream(afterBatches, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cuts = append(f.cuts, &streamCut{afterBatches: afterBatches, stall: true, budget: budget{times}})
 }
 
 // Requests returns the REST requests received so far, oldest first. It
@@ -182,17 +201,17 @@ func (f *Faults) takeFlight(call string) *flightFault {
 	return nil
 }
 
-// takeCut returns after how many batches the next DoGet stream is to be
-// cut, counting the fault down, and whether it is to be cut.
-func (f *Faults) takeCut() (int, bool) {
+// takeCut returns the cut or stall that applies to the next DoGet stream,
+// counting it down, or nil.
+func (f *Faults) takeCut() *streamCut {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.cuts) == 0 {
-		return 0, false
+		return nil
 	}
-	n := f.cuts[0].afterBatches
+	c := *f.cuts[0]
 	f.cuts = countDown(f.cuts, 0)
-	return n, true
+	return &c
 }
 
 // recordFlight appends a Flight call to the log.
@@ -202,11 +221,27 @@ func (f *Faults) recordFlight(call, subject string, code codes.Code) {
 	f.calls = append(f.calls, FlightRequest{Call: call, Subject: subject, Code: code})
 }
 
-// record appends a request to the log.
-func (f *Faults) record(r *http.Request, status int) {
+// record appends a request to the log, with body, the request body kept
+// for the log (see Request.Body).
+func (f *Faults) record(r *http.Request, status int, body string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status})
+	f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: status, Body: body})
+}
+
+// loggedBody reads the body of r if the request log keeps it (see
+// Request.Body), up to limit bytes, and puts it back for the handler.
+func loggedBody(r *http.Request, limit int64) string {
+	if r.Method != http.MethodPut || !strings.HasSuffix(r.URL.Path, "/featurestores/query") || r.Body == nil {
+		return ""
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit))
+	r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // budget counts the uses left of a fault; left <= 0 means unlimited.

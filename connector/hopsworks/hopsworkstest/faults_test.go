@@ -2,6 +2,7 @@ package hopsworkstest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -56,6 +57,28 @@ func TestFailHTTP(t *testing.T) {
 		assert.Equal(t, http.StatusBadGateway, get(t, s, key, creds).status)
 		assert.Equal(t, http.StatusOK, get(t, s, key, creds).status)
 	})
+}
+
+// TestRequestLogQueryModel checks that the log of REST requests keeps the
+// query model of the query constructor's requests and no other body.
+func TestRequestLogQueryModel(t *testing.T) {
+	d := newDemoSession(t, Config{})
+	d.s.Faults().ResetRequests()
+	query := obj{"leftFeatureGroup": obj{"id": d.tx}, "leftFeatures": feats("tx_id")}
+	r := do(t, d.s, d.key, http.MethodPut, fmt.Sprintf("project/%d/featurestores/query", d.pid), query)
+	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+	get(t, d.s, d.key, fmt.Sprintf("project/%d/credentials", d.pid))
+	reqs := d.s.Faults().Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, http.MethodPut, reqs[0].Method)
+	assert.Equal(t, http.StatusOK, reqs[0].Status)
+	want, err := json.Marshal(query)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), reqs[0].Body, "the query model, as sent")
+	assert.Empty(t, reqs[1].Body)
+	for _, req := range reqs {
+		assert.NotContains(t, req.Body, d.key)
+	}
 }
 
 func TestDelayHTTP(t *testing.T) {
@@ -117,7 +140,7 @@ func TestRequestLog(t *testing.T) {
 	assert.Equal(t, Request{Method: "GET", Path: APIPath + "/project/getProjectInfo/fraud", Status: 200}, reqs[0])
 	assert.Equal(t, 404, reqs[1].Status)
 	assert.Equal(t, 401, reqs[2].Status)
-	assert.Equal(t, Request{Method: "PUT", Path: APIPath + "/project/120/featurestores/query", Query: "hqs=False", Status: 422}, reqs[3])
+	assert.Equal(t, Request{Method: "PUT", Path: APIPath + "/project/120/featurestores/query", Query: "hqs=False", Status: 422, Body: "{}"}, reqs[3])
 	assert.Equal(t, "offset=1&limit=2", reqs[4].Query)
 	_, secret, _ := strings.Cut(key, ".")
 	assert.NotContains(t, fmt.Sprintf("%+v", reqs), secret, "the log never holds the API key")
@@ -173,9 +196,14 @@ func TestFlightFaultBookkeeping(t *testing.T) {
 	assert.Equal(t, codes.Internal, fault.code)
 
 	f.CutStream(3, 1)
-	n, ok := f.takeCut()
-	assert.True(t, ok)
-	assert.Equal(t, 3, n)
-	_, ok = f.takeCut()
-	assert.False(t, ok)
+	f.StallStream(2, 1)
+	cut := f.takeCut()
+	require.NotNil(t, cut)
+	assert.Equal(t, 3, cut.afterBatches)
+	assert.False(t, cut.stall)
+	cut = f.takeCut()
+	require.NotNil(t, cut)
+	assert.Equal(t, 2, cut.afterBatches)
+	assert.True(t, cut.stall, "the stall comes after the cut, in the order added")
+	assert.Nil(t, f.takeCut())
 }

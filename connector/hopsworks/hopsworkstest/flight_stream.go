@@ -26,7 +26,9 @@ const FlightBatchRows = 65536
 // stream runs q and writes its result to out in batches of exactly
 // FlightBatchRows rows (the last one may be shorter), under one schema.
 // It stops as soon as the client cancels. An injected cut (Faults.CutStream)
-// ends the stream with codes.Internal after the given number of batches.
+// ends the stream with codes.Internal after the given number of batches;
+// an injected stall (Faults.StallStream) waits there for the client to
+// cancel.
 func (f *flightService) stream(ctx context.Context, c *caller, q *pendingQuery, out flight.FlightService_DoGetServer) error {
 	mem := memory.DefaultAllocator
 	rr, err := f.open(ctx, c, q, mem)
@@ -35,12 +37,26 @@ func (f *flightService) stream(ctx context.Context, c *caller, q *pendingQuery, 
 	}
 	defer rr.Release()
 	w := flight.NewRecordWriter(out, ipc.WithSchema(rr.Schema()), ipc.WithAllocator(mem))
-	cutAfter, cut := f.s.faults.takeCut()
+	cut := f.s.faults.takeCut()
 	sent := 0
+	// interrupt applies an injected cut or stall before batch number sent
+	// (or the end, for a stall).
+	interrupt := func(end bool) error {
+		switch {
+		case cut == nil || sent != cut.afterBatches:
+			return nil
+		case cut.stall:
+			<-ctx.Done()
+			return status.FromContextError(ctx.Err()).Err()
+		case end:
+			return nil
+		}
+		return status.Errorf(codes.Internal, "stream reset: cut by hopsworkstest fault injection after %d batches", sent)
+	}
 	emit := func(rec arrow.Record) error {
 		defer rec.Release()
-		if cut && sent == cutAfter {
-			return status.Errorf(codes.Internal, "stream reset: cut by hopsworkstest fault injection after %d batches", sent)
+		if err := interrupt(false); err != nil {
+			return err
 		}
 		if err := w.Write(rec); err != nil {
 			return queryError(ctx, fmt.Errorf("sending a batch: %w", err))
@@ -76,6 +92,9 @@ func (f *flightService) stream(ctx context.Context, c *caller, q *pendingQuery, 
 		if err := emit(rec); err != nil {
 			return err
 		}
+	}
+	if err := interrupt(true); err != nil {
+		return err
 	}
 	// Close sends the schema if no batch was sent.
 	if err := w.Close(); err != nil {

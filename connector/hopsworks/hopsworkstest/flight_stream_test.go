@@ -175,6 +175,36 @@ func TestFlightInjectedFaults(t *testing.T) {
 		assert.Len(t, res.rows, total)
 	})
 
+	t.Run("a stall waits for the client to cancel", func(t *testing.T) {
+		s.Faults().ResetRequests()
+		s.Faults().StallStream(1, 1)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		info, err := u.client.GetFlightInfo(ctx, cmd(p))
+		require.NoError(t, err)
+		stream, err := u.client.DoGet(u.withCerts(t, ctx), info.Endpoint[0].Ticket)
+		require.NoError(t, err)
+		rr, err := flight.NewRecordReader(stream)
+		require.NoError(t, err)
+		defer rr.Release()
+		require.True(t, rr.Next())
+		assert.Equal(t, int64(FlightBatchRows), rr.Record().NumRows())
+		cancel()
+		assert.False(t, rr.Next())
+		require.Eventually(t, func() bool {
+			for _, c := range s.Faults().FlightRequests() {
+				if c.Call == "DoGet" {
+					return c.Code == codes.Canceled
+				}
+			}
+			return false
+		}, 10*time.Second, 5*time.Millisecond, "the server logs the DoGet as cancelled")
+
+		res, err := u.read(t, context.Background(), u.withCerts(t, context.Background()), cmd(p))
+		require.NoError(t, err, "the stall is spent")
+		assert.Len(t, res.rows, total)
+	})
+
 	t.Run("delay beyond the client's deadline", func(t *testing.T) {
 		s.Faults().DelayFlight("GetFlightInfo", time.Minute, 1)
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)

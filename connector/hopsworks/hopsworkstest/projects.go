@@ -125,7 +125,7 @@ var (
 
 // getCredentials serves GET project/{projectId}/credentials: a client
 // certificate for the project user "<project>__<username>" signed by the
-// server's CA.
+// server's CA (expired an hour ago with Config.ExpiredCredentials).
 func (s *Server) getCredentials(c *call) (any, *apiError) {
 	cn := c.proj.name + "__" + c.user
 	s.credMu.Lock()
@@ -133,7 +133,11 @@ func (s *Server) getCredentials(c *call) (any, *apiError) {
 	if cr, ok := s.creds[cn]; ok {
 		return cr, nil
 	}
-	cert, err := s.ca.issue(cn, false, nil, nil)
+	notAfter := time.Now().Add(certValidity)
+	if s.cfg.ExpiredCredentials {
+		notAfter = time.Now().Add(-time.Hour)
+	}
+	cert, err := s.ca.issueUntil(cn, false, nil, nil, notAfter)
 	if err != nil {
 		return nil, newError(errUnknown, "issuing the certificate of %s: %v", cn, err)
 	}

@@ -44,6 +44,10 @@ type Config struct {
 	// register-client-certificates first instead of sending the
 	// x-certificates-json header (protocol reference §5.2 steps 6 and 7).
 	FlightNoVersion bool
+	// ExpiredCredentials makes /credentials hand out client certificates
+	// that expired an hour ago, as for a user whose certificates were not
+	// renewed: the Flight server rejects them in the TLS handshake.
+	ExpiredCredentials bool
 }
 
 // defaultShares is the sharing used when Config.Shares is nil: bank's
@@ -201,7 +205,8 @@ func (s *Server) Faults() *Faults { return &s.faults }
 // faults, then routes, authenticates and handles it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
-	defer func() { s.faults.record(r, sw.status()) }()
+	body := loggedBody(r, maxQueryBody)
+	defer func() { s.faults.record(r, sw.status(), body) }()
 	if f := s.faults.takeHTTP(r); f != nil {
 		if f.status != 0 {
 			writeError(sw, &apiError{code: errUnknown, status: f.status,

@@ -70,6 +70,12 @@ type issued struct {
 // for the given DNS names and IP addresses; a client certificate
 // (server false) is for client authentication.
 func (a *authority) issue(commonName string, server bool, dnsNames []string, ips []net.IP) (*issued, error) {
+	return a.issueUntil(commonName, server, dnsNames, ips, time.Now().Add(certValidity))
+}
+
+// issueUntil is issue with a certificate valid until notAfter, from a
+// day before or an hour ago, whichever is earlier.
+func (a *authority) issueUntil(commonName string, server bool, dnsNames []string, ips []net.IP, notAfter time.Time) (*issued, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("hopsworkstest: generating key for %s: %w", commonName, err)
@@ -78,12 +84,15 @@ func (a *authority) issue(commonName string, server bool, dnsNames []string, ips
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	notBefore := time.Now().Add(-time.Hour)
+	if day := notAfter.Add(-24 * time.Hour); day.Before(notBefore) {
+		notBefore = day
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
 		Subject:      pkix.Name{Organization: []string{"hopsql"}, CommonName: commonName},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(certValidity),
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		DNSNames:     dnsNames,
 		IPAddresses:  ips,

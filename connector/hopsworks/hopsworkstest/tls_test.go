@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,6 +124,23 @@ func TestCredentials(t *testing.T) {
 		b := get(t, s, key, fmt.Sprintf("project/%d/credentials", projectID(t, s, key, "bank"))).object(t)
 		assert.NotEqual(t, a["clientCert"], b["clientCert"])
 		assert.NotEqual(t, a["password"], b["password"])
+	})
+	t.Run("expired", func(t *testing.T) {
+		s := start(t, Config{ExpiredCredentials: true})
+		key := s.NewAPIKey("fraud_user")
+		body := get(t, s, key, fmt.Sprintf("project/%d/credentials", projectID(t, s, key, "fraud"))).object(t)
+		pair, err := tls.X509KeyPair([]byte(body["clientCert"].(string)), []byte(body["clientKey"].(string)))
+		require.NoError(t, err)
+		leaf, err := x509.ParseCertificate(pair.Certificate[0])
+		require.NoError(t, err)
+		assert.True(t, leaf.NotAfter.Before(time.Now()), "expired at %v", leaf.NotAfter)
+		assert.True(t, leaf.NotBefore.Before(leaf.NotAfter))
+		roots := x509.NewCertPool()
+		require.True(t, roots.AppendCertsFromPEM(s.CACertPEM()))
+		_, err = leaf.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		var invalid x509.CertificateInvalidError
+		require.ErrorAs(t, err, &invalid)
+		assert.Equal(t, x509.Expired, invalid.Reason)
 	})
 	t.Run("non-member", func(t *testing.T) {
 		key := s.NewAPIKey("bank_user")

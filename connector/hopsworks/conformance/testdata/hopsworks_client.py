@@ -11,12 +11,20 @@ CONFIG.json names the server and what to read:
      "api_key_file": "...", "trust_store_path": "ca.pem",
      "output": "result.json",
      "reads": [{"store": "fraud", "name": "transactions", "version": 1,
-                "key": "tx_id", "sample": [1, 2, 3]}]}
+                "key": "tx_id", "sample": [1, 2, 3]}],
+     "joins": [{"left": {"store": "fraud", "name": "transactions", "version": 1,
+                         "features": ["tx_id", "amount"],
+                         "filter": {"feature": "amount", "op": ">", "value": 500}},
+                "right": {"store": "bank", "name": "customers", "version": 1,
+                          "features": ["customer_id", "name"], "filter": null},
+                "on": ["customer_id"], "join_type": "inner", "prefix": "c_"}]}
 
 The script logs in with hopsworks.login (certificate verification on,
 against trust_store_path), lists the feature stores the project can see,
 gets each of them by name, gets and reads every feature group of "reads"
-into a pandas DataFrame with fg.read(), and writes what it saw to
+into a pandas DataFrame with fg.read(), reads every join of "joins" with
+fg.select([...]).join(fg2.select([...]).filter(...), on=[...],
+join_type=..., prefix=...).filter(...).read(), and writes what it saw to
 "output" as JSON. It checks nothing itself: the Go test compares the
 result with the embedded store. The API key is read from a file and is
 never printed.
@@ -26,6 +34,7 @@ import datetime
 import decimal
 import json
 import math
+import operator
 import sys
 import traceback
 import warnings
@@ -84,6 +93,48 @@ def read_feature_group(project, spec):
     return out
 
 
+# The comparisons a join's filter may use.
+OPERATORS = {
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+}
+
+
+def select(project, side):
+    """Returns the query of a side's features and its filter, if any."""
+    fs = project.get_feature_store(name=side["store"])
+    fg = fs.get_feature_group(side["name"], version=side["version"])
+    f = side.get("filter")
+    condition = None
+    if f:
+        condition = OPERATORS[f["op"]](fg.get_feature(f["feature"]), f["value"])
+    return fg.select(side["features"]), condition
+
+
+def read_join(project, spec):
+    """Reads fg.select([...]).join(fg2.select([...]).filter(...), ...)
+    .filter(...): the left side's filter applies to the joined query, the
+    right side's to the sub-query."""
+    left, left_filter = select(project, spec["left"])
+    right, right_filter = select(project, spec["right"])
+    if right_filter is not None:
+        right = right.filter(right_filter)
+    query = left.join(
+        right, on=spec["on"], join_type=spec["join_type"], prefix=spec["prefix"]
+    )
+    if left_filter is not None:
+        query = query.filter(left_filter)
+    df = query.read()
+    return {
+        "columns": [str(c) for c in df.columns],
+        "rows": [[encode(v) for v in row] for row in df.itertuples(index=False)],
+    }
+
+
 def run(config):
     import hopsworks
     from hopsworks_common import client
@@ -124,6 +175,7 @@ def run(config):
                 store_json(project.get_feature_store(name=s["projectName"]))
             )
         result["reads"] = [read_feature_group(project, r) for r in config["reads"]]
+        result["joins"] = [read_join(project, j) for j in config.get("joins", [])]
     finally:
         hopsworks.logout()
     return result
