@@ -21,8 +21,17 @@ import (
 type conn struct {
 	c           *Connector
 	memoryLimit int64 // SET memory_limit
-	closed      bool
+	// joinPushdown lets sources run joins of their feature groups (SET
+	// join_pushdown).
+	joinPushdown bool
+	closed       bool
 }
+
+// joinPushdownOn reports whether a setting lets sources run joins.
+func joinPushdownOn(s JoinPushdown) bool { return s != JoinPushdownOff }
+
+// planner returns the connector's planner with the session's settings.
+func (c *conn) planner() *planner.Planner { return c.c.planner.WithJoinPushdown(c.joinPushdown) }
 
 var (
 	_ driver.QueryerContext     = (*conn)(nil)
@@ -43,7 +52,7 @@ func (c *conn) run(ctx context.Context, mem memory.Allocator, query string, args
 	if kw := Keyword(query); dataChanging[kw] {
 		return nil, fmt.Errorf("hopsql: %s: %w", kw, ErrReadOnly)
 	}
-	plan, err := c.c.planner.Plan(ctx, query, args...)
+	plan, err := c.planner().Plan(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +147,18 @@ func (c *conn) set(query string) error {
 		}
 		c.memoryLimit = n
 		return nil
+	case optJoinPushdown:
+		switch v := JoinPushdown(strings.ToLower(value)); v {
+		case "default":
+			c.joinPushdown = joinPushdownOn(c.c.cfg.JoinPushdown)
+		case JoinPushdownAuto, JoinPushdownOff:
+			c.joinPushdown = joinPushdownOn(v)
+		default:
+			return fmt.Errorf("hopsql: SET join_pushdown: %q is not auto, off or DEFAULT", value)
+		}
+		return nil
 	default:
-		return fmt.Errorf("hopsql: SET: unknown setting %q (settings: memory_limit)", name)
+		return fmt.Errorf("hopsql: SET: unknown setting %q (settings: memory_limit, join_pushdown)", name)
 	}
 }
 
@@ -157,7 +176,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if kw == "SET" {
 		return &stmt{c: c, query: query}, nil
 	}
-	prep, err := c.c.planner.Prepare(ctx, query)
+	prep, err := c.planner().Prepare(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +228,7 @@ func (c *conn) ResetSession(ctx context.Context) error {
 		return driver.ErrBadConn
 	}
 	c.memoryLimit = c.c.cfg.MemoryLimit
+	c.joinPushdown = joinPushdownOn(c.c.cfg.JoinPushdown)
 	return nil
 }
 
@@ -325,7 +345,9 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 		return nil, err
 	}
 	ctx, cancel := s.c.withQueryTimeout(ctx)
-	plan, err := s.prep.Plan(ctx, vals...)
+	// The session's settings as they are now, not as they were when the
+	// statement was prepared.
+	plan, err := s.prep.WithJoinPushdown(s.c.joinPushdown).Plan(ctx, vals...)
 	if err != nil {
 		cancel()
 		return nil, err

@@ -126,7 +126,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &conn{c: c, memoryLimit: c.cfg.MemoryLimit}, nil
+	return &conn{c: c, memoryLimit: c.cfg.MemoryLimit, joinPushdown: joinPushdownOn(c.cfg.JoinPushdown)}, nil
 }
 
 // Driver returns the hopsql Driver.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"github.com/hopsql/hopsql/catalog"
+	"github.com/hopsql/hopsql/connector"
 	"github.com/hopsql/hopsql/engine"
 )
 
@@ -29,6 +30,20 @@ type ScanNode struct {
 	// rows estimates the rows the scan reads, when its source says; the
 	// physical planner sets it before it plans joins.
 	rows int64
+}
+
+// RemoteJoinNode is a join that a source runs itself: the result of
+// Request, which the source took, read through Scan. Join pushdown puts it
+// in place of the join tree it replaces (see joinpush.go).
+type RemoteJoinNode struct {
+	Source  connector.Source
+	Request connector.JoinRequest
+	Scan    connector.JoinScan
+	// Scans are the scans the join replaced, in input order; EXPLAIN
+	// names them.
+	Scans []*ScanNode
+	// Cols are the output columns: each input's Columns, in input order.
+	Cols []*Column
 }
 
 // FilterNode keeps rows where Pred is true.
@@ -188,6 +203,9 @@ func (n *SortNode) Inputs() []Node      { return []Node{n.Input} }
 func (n *UnionNode) Inputs() []Node     { return n.Sides }
 func (n *SingleRowNode) Inputs() []Node { return []Node{n.Input} }
 func (n *ValuesNode) Inputs() []Node    { return nil }
+
+func (n *RemoteJoinNode) Columns() []*Column { return n.Cols }
+func (n *RemoteJoinNode) Inputs() []Node     { return nil }
 
 // idSet returns the IDs of cols.
 func idSet(cols []*Column) map[int]bool {

@@ -35,6 +35,8 @@ func (p *physicalBuilder) lower(n Node) (lowered, error) {
 	switch n := n.(type) {
 	case *ScanNode:
 		return p.lowerScan(n)
+	case *RemoteJoinNode:
+		return p.lowerRemoteJoin(n)
 	case *FilterNode:
 		in, err := p.lower(n.Input)
 		if err != nil {
@@ -217,16 +219,7 @@ func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
 	for i, part := range parts {
 		eparts[i] = part
 	}
-	name := fg.QualifiedName()
-	if fg.Project == catalog.InfoSchemaProject {
-		name = catalog.InfoSchemaProject + "." + fg.Name
-	}
-	if n.Table.Latest {
-		name += " (latest version of " + fg.Name + ")"
-	}
-	if n.Alias != n.Table.Ref.Table {
-		name += " AS " + n.Alias
-	}
+	name := scanName(n)
 	cols := "columns: " + strings.Join(req.Columns, ", ")
 	if len(req.Columns) == 0 {
 		cols = "columns: none (row count only)"
@@ -241,6 +234,22 @@ func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
 	}
 	details = append(details, scan.Explain()...)
 	return p.wrap(lowered{op: &engine.Scan{Table: name, Details: details, Out: schema, Parts: eparts}, cols: n.Columns()}), nil
+}
+
+// scanName names what a scan reads, for EXPLAIN.
+func scanName(n *ScanNode) string {
+	fg := n.Table.FeatureGroup
+	name := fg.QualifiedName()
+	if fg.Project == catalog.InfoSchemaProject {
+		name = catalog.InfoSchemaProject + "." + fg.Name
+	}
+	if n.Table.Latest {
+		name += " (latest version of " + fg.Name + ")"
+	}
+	if n.Alias != n.Table.Ref.Table {
+		name += " AS " + n.Alias
+	}
+	return name
 }
 
 var joinTypes = map[JoinKind]engine.JoinType{
@@ -355,6 +364,11 @@ func estimate(n Node) float64 {
 	case *ScanNode:
 		if n.rows > 0 {
 			return float64(n.rows)
+		}
+		return 1e6
+	case *RemoteJoinNode:
+		if e, ok := n.Scan.(connector.RowEstimator); ok && e.EstimatedRows() > 0 {
+			return float64(e.EstimatedRows())
 		}
 		return 1e6
 	case *FilterNode:
@@ -579,9 +593,14 @@ func lowerPair(a, b Expr, cols []*Column) (engine.Expr, engine.Expr, error) {
 
 // toPredicate translates a conjunct over one scan's columns into the
 // connector's predicate vocabulary, if it fits: comparisons of a column
-// with a constant, NULL tests, and AND/OR/NOT of those.
+// with a constant, NULL tests, a boolean column (column = true), and
+// AND/OR/NOT of those.
 func toPredicate(e Expr) (connector.Predicate, bool) {
 	switch e := e.(type) {
+	case *ColumnRef:
+		if e.Col.Type.ID() == arrow.BOOL {
+			return connector.Compare{Column: e.Col.Name, Op: connector.Eq, Value: scalar.NewBooleanScalar(true)}, true
+		}
 	case *Compare:
 		if c, ok := e.L.(*ColumnRef); ok {
 			if k, ok := e.R.(*Const); ok && k.Value.IsValid() {

@@ -5,8 +5,9 @@
 // parser (xwb1989/sqlparser, behind parse.go), a binder that resolves names
 // through the catalog and types every expression, rewrite rules over the
 // logical plan (predicate pushdown through joins into scans, join-key
-// extraction, projection pruning), and lowering to engine operators, with
-// scans planned by the feature group's source.
+// extraction, projection pruning, join pushdown to sources that run joins
+// themselves), and lowering to engine operators, with scans planned by the
+// feature group's source.
 package planner
 
 import (
@@ -29,10 +30,24 @@ import (
 // safe for concurrent use.
 type Planner struct {
 	cat *catalog.Catalog
+	// joinPushdown offers joins of a source's feature groups to sources
+	// that run joins themselves (connector.JoinPlanner).
+	joinPushdown bool
 }
 
-// New returns a planner over cat.
-func New(cat *catalog.Catalog) *Planner { return &Planner{cat: cat} }
+// New returns a planner over cat, with join pushdown on.
+func New(cat *catalog.Catalog) *Planner { return &Planner{cat: cat, joinPushdown: true} }
+
+// WithJoinPushdown returns a planner like p that, when on is true, offers
+// the joins of a source's own feature groups to that source if it can run
+// them (connector.JoinPlanner), and otherwise reads every feature group on
+// its own and joins in the engine. Sessions use it for their join_pushdown
+// setting.
+func (p *Planner) WithJoinPushdown(on bool) *Planner {
+	q := *p
+	q.joinPushdown = on
+	return &q
+}
 
 // Plan is a planned statement, ready to run any number of times.
 type Plan struct {
@@ -87,6 +102,14 @@ func (p *Planner) Prepare(ctx context.Context, sql string) (*Prepared, error) {
 	return &Prepared{p: p, src: src, stmt: stmt, n: countPlaceholders(stmt)}, nil
 }
 
+// WithJoinPushdown returns the statement, to be planned with join pushdown
+// on or off (see Planner.WithJoinPushdown).
+func (s *Prepared) WithJoinPushdown(on bool) *Prepared {
+	t := *s
+	t.p = s.p.WithJoinPushdown(on)
+	return &t
+}
+
 // NumInput is the number of ? placeholders of the statement.
 func (s *Prepared) NumInput() int { return s.n }
 
@@ -100,6 +123,26 @@ func (s *Prepared) Plan(ctx context.Context, args ...any) (*Plan, error) {
 	if len(args) != s.n {
 		return nil, &Error{Msg: fmt.Sprintf("the statement has %d ? placeholder(s) but %d argument(s) were given", s.n, len(args))}
 	}
+	logical, err := s.optimize(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	if s.p.joinPushdown {
+		if logical, err = pushJoins(ctx, s.src, logical); err != nil {
+			return nil, err
+		}
+	}
+	pb := &physicalBuilder{ctx: ctx, src: s.src, analyze: s.src.analyze}
+	phys, err := pb.lower(logical)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{root: phys.op, explain: s.src.explain, analyze: s.src.analyze}, nil
+}
+
+// optimize binds the statement with args and runs the rewrite rules that
+// need no source: the logical plan join pushdown starts from.
+func (s *Prepared) optimize(ctx context.Context, args []any) (Node, error) {
 	params, err := paramValues(args)
 	if err != nil {
 		return nil, err
@@ -119,12 +162,7 @@ func (s *Prepared) Plan(ctx context.Context, args ...any) (*Plan, error) {
 		return nil, err
 	}
 	prune(logical, idSet(logical.Columns()))
-	pb := &physicalBuilder{ctx: ctx, src: s.src, analyze: s.src.analyze}
-	phys, err := pb.lower(logical)
-	if err != nil {
-		return nil, err
-	}
-	return &Plan{root: phys.op, explain: s.src.explain, analyze: s.src.analyze}, nil
+	return logical, nil
 }
 
 // countPlaceholders returns the highest ? number in stmt (the parser names
@@ -223,8 +261,11 @@ func explainOp(b *strings.Builder, op engine.Operator, first, rest string) {
 }
 
 func describe(op engine.Operator) (string, []string) {
-	if s, ok := op.(*engine.Scan); ok {
+	switch s := op.(type) {
+	case *engine.Scan:
 		return "Scan " + s.Table, s.Details
+	case *remoteScan:
+		return s.describe()
 	}
 	return op.Describe(), nil
 }
