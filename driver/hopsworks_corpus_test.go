@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 
@@ -23,8 +24,19 @@ import (
 // over the demo store with the answers DuckDB computed) through hopsworks://
 // DSNs against the Hopsworks test server serving the same store: every
 // feature group is read over the query constructor and Arrow Flight, and
-// the answers must be DuckDB's, as on the embedded store.
+// the answers must be DuckDB's, as on the embedded store, with joins pushed
+// down to Hopsworks and with join pushdown off.
 func TestCorpusOverHopsworks(t *testing.T) {
+	var reads [2]int
+	for i, pushdown := range []JoinPushdown{JoinPushdownAuto, JoinPushdownOff} {
+		t.Run("join_pushdown="+string(pushdown), func(t *testing.T) {
+			reads[i] = corpusOverHopsworks(t, pushdown)
+		})
+	}
+	assert.Less(t, reads[0], reads[1], "pushed-down joins read fewer streams than feature groups joined locally")
+}
+
+func corpusOverHopsworks(t *testing.T, pushdown JoinPushdown) int {
 	dir := filepath.Join("..", "planner", "testdata", "corpus")
 	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
 	require.NoError(t, err)
@@ -46,7 +58,7 @@ func TestCorpusOverHopsworks(t *testing.T) {
 		if db := dbs[project]; db != nil {
 			return db
 		}
-		q := url.Values{"api_key_value": {srv.NewAPIKey(project + "_user")}, "trust_store_path": {ca}, "cert_folder": {tmp}}
+		q := url.Values{"api_key_value": {srv.NewAPIKey(project + "_user")}, "trust_store_path": {ca}, "cert_folder": {tmp}, "join_pushdown": {string(pushdown)}}
 		db, err := sql.Open("hopsql", fmt.Sprintf("hopsworks://%s:%d/%s?%s", srv.Host(), srv.Port(), project, q.Encode()))
 		require.NoError(t, err)
 		dbs[project] = db
@@ -90,5 +102,6 @@ func TestCorpusOverHopsworks(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, doGets, len(files), "successful DoGet calls")
-	t.Logf("%d queries, %d feature group reads over Flight", len(files), doGets)
+	t.Logf("join_pushdown=%s: %d queries, %d reads over Flight", pushdown, len(files), doGets)
+	return doGets
 }
