@@ -48,8 +48,10 @@
 // The store is read-only. Query runs one SQL statement, with ? placeholders
 // bound to the arguments. Exec accepts SET statements (SET memory_limit =
 // '1GiB' bounds the memory the pipeline breakers of later queries on the same
-// connection may hold; SET memory_limit = DEFAULT restores the DSN's value)
-// and runs queries for their side effects only; statements that change data
+// connection may hold; SET join_pushdown = 'off' stops offering joins to
+// the source, so that each feature group is read on its own and joined in
+// the engine, and 'auto' restores it; SET name = DEFAULT restores the DSN's
+// value) and runs queries for their side effects only; statements that change data
 // fail with an error wrapping ErrReadOnly. Session settings last until the
 // connection returns to the pool: use sql.DB.Conn to keep one. Read-only
 // transactions (sql.TxOptions{ReadOnly: true}) are accepted as no-ops; other
@@ -74,6 +76,16 @@
 // timestamps into time.Time in UTC, binary into []byte; the sql.Null* types
 // take NULLs. Column types report the Hopsworks offline type names in upper
 // case (BIGINT, DECIMAL, TIMESTAMP, ...).
+//
+// # Join pushdown
+//
+// With join_pushdown=auto (the default), joins of feature groups of one
+// Hopsworks cluster, own and shared stores together, run in Hopsworks when
+// its query model can say them exactly: equi-joins on features whose keys
+// all refer to one feature group, with filters of comparisons, IN, LIKE and
+// NULL tests. Only the joined, filtered result crosses Arrow Flight; the rest
+// of the query runs in the engine. EXPLAIN shows a RemoteJoin with the query
+// sent and the SQL Hopsworks built.
 //
 // # Arrow
 //
