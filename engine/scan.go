@@ -71,15 +71,18 @@ func (s *Scan) Open(ctx context.Context, x *Exec) (Stream, error) {
 	if workers == 0 {
 		return st, nil
 	}
-	slots := make(chan struct{}, workers)
+	// reading bounds the partitions read at once; inFlight bounds those
+	// started but not yet consumed, so that a slow consumer holds the scan
+	// back instead of letting it buffer every small partition: the
+	// consumer frees a partition's inFlight slot when it has read it all.
+	reading := make(chan struct{}, workers)
+	st.inFlight = make(chan struct{}, 2*workers)
 	mem := x.mem()
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
 		for i, p := range s.Parts {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
+			if !acquire(ctx, st.inFlight) || !acquire(ctx, reading) {
 				// Unstarted partitions end with the cancellation.
 				for _, ch := range st.chans[i:] {
 					ch <- scanResult{err: ctx.Err()}
@@ -90,12 +93,22 @@ func (s *Scan) Open(ctx context.Context, x *Exec) (Stream, error) {
 			st.wg.Add(1)
 			go func() {
 				defer st.wg.Done()
-				defer func() { <-slots }()
+				defer func() { <-reading }()
 				readPartition(ctx, p, mem, s.Out, x.Progress, st.chans[i])
 			}()
 		}
 	}()
 	return st, nil
+}
+
+// acquire takes a slot of sem, or reports false once ctx is done.
+func acquire(ctx context.Context, sem chan struct{}) bool {
+	select {
+	case sem <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // readPartition sends the partition's batches to ch and closes it.
@@ -142,9 +155,12 @@ type scanStream struct {
 	schema *arrow.Schema
 	cancel context.CancelFunc
 	chans  []chan scanResult
-	next   int
-	wg     sync.WaitGroup
-	closed bool
+	// inFlight holds a slot for every partition started and not yet
+	// consumed; Next frees one when it finishes a partition.
+	inFlight chan struct{}
+	next     int
+	wg       sync.WaitGroup
+	closed   bool
 }
 
 func (st *scanStream) Next() (arrow.Record, error) {
@@ -152,6 +168,10 @@ func (st *scanStream) Next() (arrow.Record, error) {
 		r, ok := <-st.chans[st.next]
 		if !ok {
 			st.next++
+			select {
+			case <-st.inFlight:
+			default: // a partition the cancellation ended unstarted
+			}
 			continue
 		}
 		if r.err != nil {
