@@ -195,31 +195,36 @@ func convertArray(ctx context.Context, mem memory.Allocator, a arrow.Array, to a
 	}
 	switch a := a.(type) {
 	case *array.StringView:
-		b := array.NewStringBuilder(mem)
-		defer b.Release()
-		b.Reserve(a.Len())
-		for i := 0; i < a.Len(); i++ {
-			if a.IsNull(i) {
-				b.AppendNull()
-			} else {
-				b.Append(a.Value(i))
-			}
-		}
-		return b.NewArray(), nil
+		return copyValues[string](a, array.NewStringBuilder(mem)), nil
 	case *array.BinaryView:
-		b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
-		defer b.Release()
-		b.Reserve(a.Len())
-		for i := 0; i < a.Len(); i++ {
-			if a.IsNull(i) {
-				b.AppendNull()
-			} else {
-				b.Append(a.Value(i))
-			}
-		}
-		return b.NewArray(), nil
+		return copyValues[[]byte](a, array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)), nil
 	}
 	return castArray(ctx, mem, a, to)
+}
+
+// copyValues copies the values of a view array into b, which it releases,
+// and returns the flat array built.
+func copyValues[T any](a interface {
+	Len() int
+	IsNull(int) bool
+	Value(int) T
+}, b interface {
+	Reserve(int)
+	AppendNull()
+	Append(T)
+	NewArray() arrow.Array
+	Release()
+}) arrow.Array {
+	defer b.Release()
+	b.Reserve(a.Len())
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.AppendNull()
+		} else {
+			b.Append(a.Value(i))
+		}
+	}
+	return b.NewArray()
 }
 
 // castArray casts a with Arrow's kernels: values that do not fit are
