@@ -8,7 +8,11 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/bitutil"
+	"github.com/apache/arrow/go/v15/arrow/decimal128"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
 // compatible reports whether a Parquet column that pqarrow reads as have
@@ -90,6 +94,17 @@ func conform(mem memory.Allocator, data arrow.ArrayData, want arrow.DataType) (a
 	case *arrow.TimestampType:
 		if h, ok := have.(*arrow.TimestampType); ok && h.Unit != w.Unit {
 			return convertTimestamps(mem, data, h.Unit, w)
+		}
+	case *arrow.Decimal128Type:
+		switch have.ID() {
+		case arrow.INT64:
+			return widenDecimals(mem, data, want, arrow.Int64Traits.CastFromBytes(data.Buffers()[1].Bytes()))
+		case arrow.INT32:
+			return widenDecimals(mem, data, want, arrow.Int32Traits.CastFromBytes(data.Buffers()[1].Bytes()))
+		}
+	case *arrow.Date32Type:
+		if have.ID() == arrow.INT32 {
+			return array.NewData(want, data.Len(), data.Buffers(), nil, data.NullN(), data.Offset()), nil
 		}
 	case *arrow.StringType, *arrow.BinaryType:
 		switch have.ID() {
@@ -268,4 +283,57 @@ func decodeDictionary(mem memory.Allocator, data arrow.ArrayData, want arrow.Dat
 	defer out.Release()
 	out.Data().Retain()
 	return out.Data(), nil
+}
+
+// readIntegersRaw has pqarrow read the decimal and date columns among cols
+// that Parquet stores as plain 32- or 64-bit integers as those integers:
+// pqarrow hands integer pages over without copying, where its own decimal
+// and date conversions go through reflection a value at a time. conform
+// then widens or relabels them. m is the reader's own manifest, changed in
+// place before any column reader is made from it.
+func readIntegersRaw(pf *file.Reader, m *pqarrow.SchemaManifest, cols []fileColumn) {
+	for _, c := range cols {
+		sf := &m.Fields[c.field]
+		if !isLeaf(sf) || sf.ColIndex < 0 {
+			continue
+		}
+		var raw arrow.DataType
+		physical := pf.MetaData().Schema.Column(sf.ColIndex).PhysicalType()
+		switch sf.Field.Type.ID() {
+		case arrow.DECIMAL128:
+			switch physical {
+			case parquet.Types.Int64:
+				raw = arrow.PrimitiveTypes.Int64
+			case parquet.Types.Int32:
+				raw = arrow.PrimitiveTypes.Int32
+			}
+		case arrow.DATE32:
+			if physical == parquet.Types.Int32 {
+				raw = arrow.PrimitiveTypes.Int32
+			}
+		}
+		if raw == nil {
+			continue
+		}
+		f := *sf.Field
+		f.Type = raw
+		sf.Field = &f
+	}
+}
+
+// widenDecimals converts integers holding unscaled decimal values (the
+// values buffer of data) to an array of the decimal type want.
+func widenDecimals[T int32 | int64](mem memory.Allocator, data arrow.ArrayData, want arrow.DataType, values []T) (arrow.ArrayData, error) {
+	n := data.Offset() + data.Len()
+	if len(values) < n {
+		return nil, fmt.Errorf("decimal column holds %d values, want %d", len(values), n)
+	}
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(arrow.Decimal128Traits.BytesRequired(n))
+	out := arrow.Decimal128Traits.CastFromBytes(buf.Bytes())
+	for i, v := range values[:n] {
+		out[i] = decimal128.FromI64(int64(v))
+	}
+	defer buf.Release()
+	return array.NewData(want, data.Len(), []*memory.Buffer{data.Buffers()[0], buf}, nil, data.NullN(), data.Offset()), nil
 }

@@ -60,6 +60,7 @@ func (p *partition) Open(ctx context.Context, mem memory.Allocator) (rr array.Re
 	if err != nil {
 		return nil, err
 	}
+	readIntegersRaw(pf, fr.Manifest, cols)
 	for _, rg := range p.rowGroups {
 		if rg >= pf.NumRowGroups() {
 			return nil, fmt.Errorf("local: %s: row group %d is gone; the file changed after the scan was planned", p.path, rg)

@@ -81,11 +81,26 @@ func TestScanProjection(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 
+	// Decimals stored as fixed-length bytes (the default) and as integers,
+	// which the reader takes raw and widens itself.
+	for _, variant := range []struct {
+		name  string
+		props []parquet.WriterProperty
+	}{
+		{"default", nil},
+		{"integer decimals", []parquet.WriterProperty{parquet.WithStoreDecimalAsInteger(true)}},
+		{"integer decimals, no dictionary", []parquet.WriterProperty{parquet.WithStoreDecimalAsInteger(true), parquet.WithDictionaryDefault(false)}},
+	} {
+		t.Run(variant.name, func(t *testing.T) { testScanProjection(t, mem, variant.props) })
+	}
+}
+
+func testScanProjection(t *testing.T, mem memory.Allocator, props []parquet.WriterProperty) {
 	fx := makeFeatureGroup(t, allTypes...)
 	want, _, err := array.RecordFromJSON(mem, fx.fg.Schema(), strings.NewReader(allTypesRows))
 	require.NoError(t, err)
 	defer want.Release()
-	writeRecord(t, fx.path("part-0.parquet"), want, parquetOptions{rowGroup: 2})
+	writeRecord(t, fx.path("part-0.parquet"), want, parquetOptions{rowGroup: 2, props: props})
 
 	tests := []struct {
 		name    string
