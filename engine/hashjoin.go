@@ -27,7 +27,30 @@ const (
 	// FullJoin is a LeftJoin that also yields the build rows that matched
 	// nothing, with NULLs for the probe side.
 	FullJoin
+	// RightJoin yields matched pairs and, once the probe side is done, the
+	// build rows that matched nothing, with NULLs for the probe side. With
+	// the sides swapped it is a LeftJoin that builds on its preserved side.
+	RightJoin
+	// RightSemiJoin yields, once the probe side is done, each build row that
+	// has at least one match; the output has the build columns only. It is
+	// a SemiJoin that builds its hash table on the side it yields.
+	RightSemiJoin
+	// RightAntiJoin yields, once the probe side is done, each build row
+	// that has no match; the output has the build columns only.
+	RightAntiJoin
 )
+
+// yieldsBuild says whether the join yields build rows of its own once the
+// probe side is done, and so tracks which build rows matched.
+func (t JoinType) yieldsBuild() bool {
+	return t == FullJoin || t == RightJoin || t == RightSemiJoin || t == RightAntiJoin
+}
+
+// buildOnly says whether the join's output has the build columns only.
+func (t JoinType) buildOnly() bool { return t == RightSemiJoin || t == RightAntiJoin }
+
+// probeOnly says whether the join's output has the probe columns only.
+func (t JoinType) probeOnly() bool { return t == SemiJoin || t == AntiJoin }
 
 // String returns the join type's name as EXPLAIN shows it.
 func (t JoinType) String() string {
@@ -42,20 +65,30 @@ func (t JoinType) String() string {
 		return "anti"
 	case FullJoin:
 		return "full"
+	case RightJoin:
+		return "right"
+	case RightSemiJoin:
+		return "right semi"
+	case RightAntiJoin:
+		return "right anti"
 	}
 	return fmt.Sprintf("JoinType(%d)", int(t))
 }
 
 // JoinOutput returns the schema of a join's output: the probe fields for
-// semi and anti joins, otherwise the probe fields then the build fields,
+// semi and anti joins, the build fields for right semi and right anti joins,
+// otherwise the probe fields then the build fields,
 // those of a side made nullable when the join yields rows of NULLs for it.
 func JoinOutput(probe, build *arrow.Schema, t JoinType) *arrow.Schema {
-	if t == SemiJoin || t == AntiJoin {
+	switch {
+	case t.probeOnly():
 		return probe
+	case t.buildOnly():
+		return build
 	}
 	fields := make([]arrow.Field, 0, probe.NumFields()+build.NumFields())
 	for _, f := range probe.Fields() {
-		if t == FullJoin {
+		if t == FullJoin || t == RightJoin {
 			f.Nullable = true
 		}
 		fields = append(fields, f)

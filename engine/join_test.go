@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var allJoinTypes = []JoinType{InnerJoin, LeftJoin, SemiJoin, AntiJoin, FullJoin}
+var allJoinTypes = []JoinType{InnerJoin, LeftJoin, SemiJoin, AntiJoin, FullJoin, RightJoin, RightSemiJoin, RightAntiJoin}
 
 // joinKeyCases are the key columns of the join tests: few distinct values,
 // so that keys repeat on both sides, and NULLs.
@@ -105,7 +105,7 @@ func (o joinOracle) condition(p, b []any) bool {
 }
 
 // run returns the output as "probe id,build id" strings, "NULL" for a side
-// of NULLs and "-" for the build side of semi and anti joins.
+// of NULLs and "-" for the side a semi or anti join leaves out.
 func (o joinOracle) run(probe, build [][]any) []string {
 	out := []string{}
 	buildMatched := make([]bool, len(build))
@@ -117,7 +117,7 @@ func (o joinOracle) run(probe, build [][]any) []string {
 			}
 			matched = true
 			buildMatched[j] = true
-			if o.typ == InnerJoin || o.typ == LeftJoin || o.typ == FullJoin {
+			if o.typ == InnerJoin || o.typ == LeftJoin || o.typ == FullJoin || o.typ == RightJoin {
 				out = append(out, fmt.Sprintf("%d,%d", p[0], b[0]))
 			}
 		}
@@ -138,11 +138,12 @@ func (o joinOracle) run(probe, build [][]any) []string {
 			out = append(out, fmt.Sprintf("%d,NULL", p[0]))
 		}
 	}
-	if o.typ == FullJoin {
-		for j, b := range build {
-			if !buildMatched[j] {
-				out = append(out, fmt.Sprintf("NULL,%d", b[0]))
-			}
+	for j, b := range build {
+		switch {
+		case (o.typ == FullJoin || o.typ == RightJoin) && !buildMatched[j]:
+			out = append(out, fmt.Sprintf("NULL,%d", b[0]))
+		case o.typ == RightSemiJoin && buildMatched[j], o.typ == RightAntiJoin && !buildMatched[j]:
+			out = append(out, fmt.Sprintf("-,%d", b[0]))
 		}
 	}
 	sort.Strings(out)
@@ -173,9 +174,13 @@ func joinPairs(t *testing.T, typ JoinType, got [][]string, probe, build []arrow.
 	}
 	out := make([]string, len(got))
 	for i, row := range got {
-		if typ == SemiJoin || typ == AntiJoin {
+		switch {
+		case typ.probeOnly():
 			require.Len(t, row, np)
 			out[i] = side(pm, row) + ",-"
+			continue
+		case typ.buildOnly():
+			out[i] = "-," + side(bm, row)
 			continue
 		}
 		out[i] = side(pm, row[:np]) + "," + side(bm, row[np:])
@@ -441,6 +446,6 @@ func TestJoinTypeString(t *testing.T) {
 	for _, typ := range allJoinTypes {
 		names = append(names, typ.String())
 	}
-	assert.Equal(t, "inner left semi anti full", strings.Join(names, " "))
+	assert.Equal(t, "inner left semi anti full right right semi right anti", strings.Join(names, " "))
 	assert.Equal(t, "JoinType(9)", JoinType(9).String())
 }

@@ -46,7 +46,7 @@ type joinRun struct {
 	probeOp  Operator
 
 	build        arrow.Record
-	buildMatched []bool // for full joins
+	buildMatched []bool // for the joins that yield build rows
 	srcs         []pairSource
 
 	probe     Stream
@@ -54,7 +54,7 @@ type joinRun struct {
 	cur       arrow.Record // the probe batch in progress
 	matched   []bool       // which rows of cur matched
 	src       int          // the source giving cur's pairs
-	tail      int          // full joins: the next build row to look at
+	tail      int          // the next build row to look at, once the probe side is done
 	pi, bi    []int32
 	sel       []int32
 
@@ -105,7 +105,7 @@ func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual 
 	sources func(build arrow.Record, acct *account) ([]pairSource, error)) *joinRun {
 	mem := x.mem()
 	joined := out
-	if typ == SemiJoin || typ == AntiJoin {
+	if typ.probeOnly() || typ.buildOnly() {
 		joined = JoinOutput(probe.Schema(), build.Schema(), InnerJoin)
 	}
 	batch := x.batchSize()
@@ -129,7 +129,7 @@ func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual 
 
 // checkJoin validates what joins have in common.
 func checkJoin(typ JoinType, residual Expr, probe, build, out *arrow.Schema) error {
-	if typ < InnerJoin || typ > FullJoin {
+	if typ < InnerJoin || typ > RightAntiJoin {
 		return fmt.Errorf("engine: unknown join type %d", int(typ))
 	}
 	if residual != nil && residual.Type().ID() != arrow.BOOL {
@@ -138,9 +138,12 @@ func checkJoin(typ JoinType, residual Expr, probe, build, out *arrow.Schema) err
 	if out == nil {
 		return errors.New("engine: join has no output schema")
 	}
-	want := probe.NumFields()
-	if typ != SemiJoin && typ != AntiJoin {
-		want += build.NumFields()
+	want := probe.NumFields() + build.NumFields()
+	switch {
+	case typ.probeOnly():
+		want = probe.NumFields()
+	case typ.buildOnly():
+		want = build.NumFields()
 	}
 	if out.NumFields() != want {
 		return fmt.Errorf("engine: %s join output has %d columns, expected %d", typ, out.NumFields(), want)
@@ -151,7 +154,7 @@ func checkJoin(typ JoinType, residual Expr, probe, build, out *arrow.Schema) err
 // setBuild installs the materialised build side.
 func (r *joinRun) setBuild(rec arrow.Record) error {
 	r.build = rec
-	if r.typ == FullJoin {
+	if r.typ.yieldsBuild() {
 		n := int(rec.NumRows())
 		if err := r.acct.reserve(int64(n)); err != nil {
 			return err
@@ -204,8 +207,8 @@ func (r *joinRun) next() (arrow.Record, error) {
 // nextProbe returns the next non-empty probe batch, or nil at the end.
 func (r *joinRun) nextProbe() (arrow.Record, error) {
 	if r.probe == nil {
-		if r.build.NumRows() == 0 && (r.typ == InnerJoin || r.typ == SemiJoin) {
-			return nil, nil // nothing can match
+		if r.build.NumRows() == 0 && r.typ != LeftJoin && r.typ != AntiJoin && r.typ != FullJoin {
+			return nil, nil // nothing can match, and no probe row is yielded unmatched
 		}
 		p, err := r.probeOp.Open(r.ctx, r.x)
 		if err != nil {
@@ -262,6 +265,9 @@ func (r *joinRun) step() (arrow.Record, error) {
 	}
 	if r.residual == nil {
 		r.markPairs(pi, bi)
+		if r.typ.buildOnly() {
+			return nil, nil
+		}
 		return r.gatherPairs(r.out, pi, bi)
 	}
 	joined, err := r.gatherPairs(r.joined, pi, bi)
@@ -281,7 +287,7 @@ func (r *joinRun) step() (arrow.Record, error) {
 	}
 	r.markSelected(pi, bi, r.sel)
 	switch {
-	case r.typ == SemiJoin || r.typ == AntiJoin || len(r.sel) == 0:
+	case r.typ.probeOnly() || r.typ.buildOnly() || len(r.sel) == 0:
 		joined.Release()
 		return nil, nil
 	case len(r.sel) == len(pi):
@@ -293,9 +299,9 @@ func (r *joinRun) step() (arrow.Record, error) {
 
 // markPairs records that the pairs matched.
 func (r *joinRun) markPairs(pi, bi []int32) {
-	switch r.typ {
-	case InnerJoin:
-	case FullJoin:
+	switch {
+	case r.typ == InnerJoin:
+	case r.typ.yieldsBuild():
 		for k, i := range pi {
 			r.matched[i] = true
 			r.buildMatched[bi[k]] = true
@@ -311,7 +317,7 @@ func (r *joinRun) markPairs(pi, bi []int32) {
 func (r *joinRun) markSelected(pi, bi, sel []int32) {
 	for _, k := range sel {
 		r.matched[pi[k]] = true
-		if r.typ == FullJoin {
+		if r.buildMatched != nil {
 			r.buildMatched[bi[k]] = true
 		}
 	}
@@ -327,8 +333,8 @@ func (r *joinRun) finishBatch() (arrow.Record, error) {
 	}()
 	var want bool
 	switch r.typ {
-	case InnerJoin:
-		return nil, nil
+	case InnerJoin, RightJoin, RightSemiJoin, RightAntiJoin:
+		return nil, nil // the probe side's unmatched rows are not yielded
 	case SemiJoin:
 		want = true
 	}
@@ -356,22 +362,27 @@ func (r *joinRun) finishBatch() (arrow.Record, error) {
 	return r.gatherPairs(r.out, rows, bi)
 }
 
-// nextTail emits, after the probe side is done, the build rows a full join
-// did not match.
+// nextTail emits, after the probe side is done, the build rows the join
+// yields: those that matched for a right semi join, those that did not for
+// the others, with NULLs for the probe side for full and right joins.
 func (r *joinRun) nextTail() (arrow.Record, error) {
-	if r.typ != FullJoin {
+	if !r.typ.yieldsBuild() || r.build == nil {
 		r.freeBuild()
 		return nil, io.EOF
 	}
+	want := r.typ == RightSemiJoin
 	bi := r.bi[:0]
 	for n := len(r.buildMatched); r.tail < n && len(bi) < r.batch; r.tail++ {
-		if !r.buildMatched[r.tail] {
+		if r.buildMatched[r.tail] == want {
 			bi = append(bi, int32(r.tail))
 		}
 	}
 	if len(bi) == 0 {
 		r.freeBuild()
 		return nil, io.EOF
+	}
+	if r.typ.buildOnly() {
+		return r.gatherRows(r.out, r.build, bi)
 	}
 	return r.gatherPairs(r.out, nil, bi)
 }

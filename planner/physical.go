@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -306,6 +307,10 @@ func (p *physicalBuilder) lowerJoin(n *JoinNode) (lowered, error) {
 		lk[i], rk[i] = k.L, k.R
 	}
 	lw, rw := len(left.cols), len(right.cols)
+	wantCols := append(append([]*Column{}, left.cols...), right.cols...)
+	if kind == engine.SemiJoin || kind == engine.AntiJoin {
+		wantCols = left.cols
+	}
 	left, lidx, err := p.exprColumns(left, lk)
 	if err != nil {
 		return lowered{}, err
@@ -314,23 +319,67 @@ func (p *physicalBuilder) lowerJoin(n *JoinNode) (lowered, error) {
 	if err != nil {
 		return lowered{}, err
 	}
+	// A left, semi or anti join whose left side is the smaller builds its
+	// hash table there: the engine's right variants yield the build side's
+	// rows once the other side has streamed through. (A NOT IN keeps its
+	// null-aware semantics on the usual sides.)
+	probe, build, pidx, bidx := left, right, lidx, ridx
+	swapped := false
+	if right, ok := rightVariant[kind]; ok && !n.NullAware && estimate(n.Left) < estimate(n.Right) {
+		kind, swapped = right, true
+		probe, build, pidx, bidx = build, probe, bidx, pidx
+	}
 	j := &engine.HashJoin{
-		Probe: left.op, Build: right.op,
-		ProbeKeys: lidx, BuildKeys: ridx,
+		Probe: probe.op, Build: build.op,
+		ProbeKeys: pidx, BuildKeys: bidx,
 		Type: kind, NullAware: n.NullAware,
-		Out: engine.JoinOutput(left.op.Schema(), right.op.Schema(), kind),
+		Out: engine.JoinOutput(probe.op.Schema(), build.op.Schema(), kind),
 	}
 	if n.Residual != nil {
-		if j.Residual, err = lowerExpr(n.Residual, append(append([]*Column{}, left.cols...), right.cols...)); err != nil {
+		if j.Residual, err = lowerExpr(n.Residual, append(append([]*Column{}, probe.cols...), build.cols...)); err != nil {
 			return lowered{}, err
 		}
 	}
-	out := p.wrap(lowered{op: j, cols: outCols(left, right)})
-	// Drop key columns the join computed for itself.
-	if len(left.cols) > lw || len(right.cols) > rw {
+	var cols []*Column
+	switch {
+	case kind == engine.SemiJoin || kind == engine.AntiJoin:
+		cols = probe.cols
+	case kind == engine.RightSemiJoin || kind == engine.RightAntiJoin:
+		cols = build.cols
+	default:
+		cols = append(append([]*Column{}, probe.cols...), build.cols...)
+	}
+	out := p.wrap(lowered{op: j, cols: cols})
+	switch {
+	case swapped:
+		// Back to the left side's columns then the right's, without the
+		// key columns the join computed for itself.
+		out = p.pick(out, wantCols)
+	case len(left.cols) > lw || len(right.cols) > rw:
+		// Drop key columns the join computed for itself.
 		out = p.keep(out, lw, len(left.cols), rw, kind)
 	}
 	return out, nil
+}
+
+// rightVariant is the join that builds on the left side instead.
+var rightVariant = map[engine.JoinType]engine.JoinType{
+	engine.LeftJoin: engine.RightJoin,
+	engine.SemiJoin: engine.RightSemiJoin,
+	engine.AntiJoin: engine.RightAntiJoin,
+}
+
+// pick projects l onto the columns want, each of which l has.
+func (p *physicalBuilder) pick(l lowered, want []*Column) lowered {
+	schema := l.op.Schema()
+	exprs := make([]engine.Expr, len(want))
+	fields := make([]arrow.Field, len(want))
+	for k, c := range want {
+		i := slices.Index(l.cols, c)
+		exprs[k] = &engine.Col{Index: i, Name: c.String(), T: schema.Field(i).Type}
+		fields[k] = schema.Field(i)
+	}
+	return p.wrap(lowered{op: &engine.Project{Input: l.op, Exprs: exprs, Out: arrow.NewSchema(fields, nil)}, cols: want})
 }
 
 // keep drops computed key columns from a join's output: it keeps the first
