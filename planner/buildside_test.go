@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hopsql/hopsql/connector/local/localtest"
@@ -72,6 +73,65 @@ func TestJoinsBuildOnTheSmallerLeftSide(t *testing.T) {
 			assert.Contains(t, plan.Explain(), tt.join)
 			got := localtest.Sorted(query(t, "fraud", tt.sql))
 			assert.Equal(t, localtest.Sorted(tt.want), got, fmt.Sprintf("%d rows, want %d", len(got), len(tt.want)))
+		})
+	}
+}
+
+// TestSemiJoinSinksIntoTheInputItFilters checks that an IN subquery that
+// keeps few rows filters the inner join input it reads (customers) before
+// the join, that one as large as that input stays above the join, and
+// that both answer as the definition does.
+func TestSemiJoinSinksIntoTheInputItFilters(t *testing.T) {
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
+	// The transactions of the customers with a transaction above 100, as
+	// (customer_id, tx_id) rows.
+	big := map[any]bool{}
+	for _, tx := range txs {
+		if tx["customer_id"] != nil && tx["amount"] != nil && decimalValue(t, tx["amount"]) > 100 {
+			big[tx["customer_id"]] = true
+		}
+	}
+	var busy [][]string
+	for _, tx := range txs {
+		if big[tx["customer_id"]] {
+			busy = append(busy, []string{localtest.Text(tx["customer_id"]), localtest.Text(tx["tx_id"])})
+		}
+	}
+	require.NotEmpty(t, busy)
+	const sql = `SELECT c.customer_id, t.tx_id FROM transactions_1 t JOIN bank::customers_1 c ON t.customer_id = c.customer_id
+		WHERE c.customer_id IN (%s)`
+	// The ten customers with the smallest ids, and their transactions.
+	var first [][]string
+	for _, tx := range txs {
+		if tx["customer_id"] != nil && tx["customer_id"].(int64) <= 10 {
+			first = append(first, []string{localtest.Text(tx["customer_id"]), localtest.Text(tx["tx_id"])})
+		}
+	}
+	require.NotEmpty(t, first)
+
+	tests := []struct {
+		name  string
+		sql   string
+		want  [][]string
+		sinks bool
+	}{
+		// The subquery over transactions (100,000 rows, estimated to
+		// yield 25,000) would filter 10,000 customers: it stays above the
+		// join.
+		{"large subquery", fmt.Sprintf(sql, "SELECT customer_id FROM transactions_1 WHERE amount > 100"), busy, false},
+		// Ten customers filter the customers before the join.
+		{"small subquery", fmt.Sprintf(sql, "SELECT customer_id FROM bank::customers_1 ORDER BY customer_id LIMIT 10"), first, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := newPlanner(t, "fraud").Plan(context.Background(), "EXPLAIN "+tt.sql)
+			require.NoError(t, err)
+			explain := plan.Explain()
+			inner := strings.Index(explain, "HashJoin inner")
+			semi := strings.Index(explain, "HashJoin semi")
+			require.True(t, inner >= 0 && semi >= 0, explain)
+			assert.Equal(t, tt.sinks, semi > inner, "whether the semi join sits below the inner join:\n%s", explain)
+			assert.Equal(t, localtest.Sorted(tt.want), localtest.Sorted(query(t, "fraud", tt.sql)))
 		})
 	}
 }

@@ -30,6 +30,10 @@ type ScanNode struct {
 	// rows estimates the rows the scan reads, when its source says; the
 	// physical planner sets it before it plans joins.
 	rows int64
+	// planned is the source's scan, once the physical planner has asked
+	// for it; req is what it asked.
+	planned connector.Scan
+	req     connector.ScanRequest
 }
 
 // RemoteJoinNode is a join that a source runs itself: the result of

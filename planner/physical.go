@@ -193,7 +193,12 @@ func (p *physicalBuilder) lowerAggregate(n *AggregateNode) (lowered, error) {
 	return p.wrap(lowered{op: op, cols: n.Cols}), nil
 }
 
-func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
+// planScan asks the scan's source for its scan, once, and records the
+// source's estimate of its rows.
+func (p *physicalBuilder) planScan(n *ScanNode) error {
+	if n.planned != nil {
+		return nil
+	}
 	fg := n.Table.FeatureGroup
 	req := connector.ScanRequest{Columns: make([]string, len(n.Columns()))}
 	for i, c := range n.Columns() {
@@ -206,11 +211,33 @@ func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
 	}
 	scan, err := n.Table.Source.PlanScan(p.ctx, fg, req)
 	if err != nil {
-		return lowered{}, p.src.errorf(fg.TableName(), err, "reading %s", fg.QualifiedName())
+		return p.src.errorf(fg.TableName(), err, "reading %s", fg.QualifiedName())
 	}
 	if e, ok := scan.(connector.RowEstimator); ok {
 		n.rows = e.EstimatedRows()
 	}
+	n.planned, n.req = scan, req
+	return nil
+}
+
+// planScans plans every scan of n, so that estimates know their rows.
+func (p *physicalBuilder) planScans(n Node) error {
+	if s, ok := n.(*ScanNode); ok {
+		return p.planScan(s)
+	}
+	for _, in := range n.Inputs() {
+		if err := p.planScans(in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *physicalBuilder) lowerScan(n *ScanNode) (lowered, error) {
+	if err := p.planScan(n); err != nil {
+		return lowered{}, err
+	}
+	fg, scan, req := n.Table.FeatureGroup, n.planned, n.req
 	schema := scan.Schema()
 	if schema.NumFields() != len(req.Columns) {
 		return lowered{}, fmt.Errorf("planner: scan of %s returned %d columns, want %d", fg.QualifiedName(), schema.NumFields(), len(req.Columns))

@@ -133,6 +133,12 @@ func (s *Prepared) Plan(ctx context.Context, args ...any) (*Plan, error) {
 		}
 	}
 	pb := &physicalBuilder{ctx: ctx, src: s.src, analyze: s.src.analyze}
+	// With the scans planned, estimates know their rows: enough to judge
+	// where semi joins filter best.
+	if err := pb.planScans(logical); err != nil {
+		return nil, err
+	}
+	logical = sinkSemiJoins(logical)
 	phys, err := pb.lower(logical)
 	if err != nil {
 		return nil, err
