@@ -135,3 +135,61 @@ func TestSemiJoinSinksIntoTheInputItFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestAggregateInputFilteredByJoinKeys checks that an aggregate grouped by
+// a join key reads only the rows whose key the other side has (a semi join
+// under the aggregate) when that side is small, that an aggregate on the
+// preserved side of a left join keeps every group, and that both answer as
+// the definition does.
+func TestAggregateInputFilteredByJoinKeys(t *testing.T) {
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
+	// The average amount of each customer's transactions.
+	sums, counts := map[any]float64{}, map[any]int{}
+	groups := map[any]int{}
+	for _, tx := range txs {
+		groups[tx["customer_id"]]++
+		if tx["amount"] != nil {
+			sums[tx["customer_id"]] += decimalValue(t, tx["amount"])
+			counts[tx["customer_id"]]++
+		}
+	}
+	var above [][]string
+	for _, tx := range txs {
+		id := tx["customer_id"]
+		if id == nil || id.(int64) > 20 || tx["amount"] == nil || counts[id] == 0 {
+			continue
+		}
+		if decimalValue(t, tx["amount"]) > sums[id]/float64(counts[id]) {
+			above = append(above, []string{localtest.Text(tx["tx_id"])})
+		}
+	}
+	require.NotEmpty(t, above)
+
+	t.Run("correlated subquery", func(t *testing.T) {
+		const sql = `SELECT t.tx_id FROM transactions_1 t JOIN bank::customers_1 c ON t.customer_id = c.customer_id
+			WHERE c.customer_id <= 20 AND t.amount > (SELECT avg(t2.amount) FROM transactions_1 t2 WHERE t2.customer_id = c.customer_id)`
+		plan, err := newPlanner(t, "fraud").Plan(context.Background(), "EXPLAIN "+sql)
+		require.NoError(t, err)
+		explain := plan.Explain()
+		agg := strings.Index(explain, "HashAggregate keys: customer_id")
+		require.GreaterOrEqual(t, agg, 0, explain)
+		assert.Contains(t, explain[agg:], "HashJoin semi on customer_id = customer_id", explain)
+		assert.Equal(t, localtest.Sorted(above), localtest.Sorted(query(t, "fraud", sql)))
+	})
+	t.Run("preserved side", func(t *testing.T) {
+		const sql = `SELECT a.customer_id, a.n, c.customer_id FROM (SELECT customer_id, count(*) AS n FROM transactions_1 GROUP BY customer_id) a
+			LEFT JOIN bank::customers_1 c ON a.customer_id = c.customer_id AND c.customer_id <= 20`
+		plan, err := newPlanner(t, "fraud").Plan(context.Background(), "EXPLAIN "+sql)
+		require.NoError(t, err)
+		assert.NotContains(t, plan.Explain(), "semi", plan.Explain())
+		var want [][]string
+		for id, n := range groups {
+			joined := "NULL"
+			if id != nil && id.(int64) <= 20 {
+				joined = localtest.Text(id)
+			}
+			want = append(want, []string{localtest.Text(id), strconv.Itoa(n), joined})
+		}
+		assert.Equal(t, localtest.Sorted(want), localtest.Sorted(query(t, "fraud", sql)))
+	})
+}

@@ -138,6 +138,7 @@ func (s *Prepared) Plan(ctx context.Context, args ...any) (*Plan, error) {
 	if err := pb.planScans(logical); err != nil {
 		return nil, err
 	}
+	logical = filterAggregateInputs(logical)
 	logical = sinkSemiJoins(logical)
 	phys, err := pb.lower(logical)
 	if err != nil {
