@@ -155,20 +155,19 @@ func compareArrays(mem memory.Allocator, op CmpOp, a, b arrow.Array, s scalar.Sc
 	case *array.Timestamp:
 		err = cmpTyped(op, x.TimestampValues(), b, s, func(b arrow.Array) []arrow.Timestamp { return b.(*array.Timestamp).TimestampValues() }, func(s scalar.Scalar) arrow.Timestamp { return s.(*scalar.Timestamp).Value }, bits)
 	case *array.String:
-		cmpFunc(op, n, bits, func(i int) int {
-			if b != nil {
-				return cmp.Compare(x.Value(i), b.(*array.String).Value(i))
-			}
-			return cmp.Compare(x.Value(i), string(s.(*scalar.String).Value.Bytes()))
-		})
+		if b == nil {
+			cmpStringScalar(op, x, string(s.(*scalar.String).Value.Bytes()), bits)
+			break
+		}
+		other := b.(*array.String)
+		cmpFunc(op, n, bits, func(i int) int { return cmp.Compare(x.Value(i), other.Value(i)) })
 	case *array.Decimal128:
 		vals := x.Values()
 		if b != nil {
 			other := b.(*array.Decimal128).Values()
 			cmpFunc(op, n, bits, func(i int) int { return vals[i].Cmp(other[i]) })
 		} else {
-			v := s.(*scalar.Decimal128).Value
-			cmpFunc(op, n, bits, func(i int) int { return vals[i].Cmp(v) })
+			cmpDecimalScalar(op, vals, s.(*scalar.Decimal128).Value, bits)
 		}
 	case *array.Boolean:
 		cmpFunc(op, n, bits, func(i int) int {
