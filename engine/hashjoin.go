@@ -180,8 +180,9 @@ func (j *HashJoin) Open(ctx context.Context, x *Exec) (Stream, error) {
 	return newJoinRun(ctx, x, "hash join build side", j.Type, j.Residual, j.Probe, j.Build, j.Out, j.sources), nil
 }
 
-// sources hashes the build side's keys into the table probe rows look up.
-func (j *HashJoin) sources(rec arrow.Record, acct *account) ([]pairSource, error) {
+// sources hashes the build side's keys into the table probe rows look up,
+// once, and returns what makes each prober's sources over it.
+func (j *HashJoin) sources(rec arrow.Record, acct *account) (func() []pairSource, error) {
 	cols := make([]arrow.Array, len(j.BuildKeys))
 	for i, c := range j.BuildKeys {
 		cols[i] = rec.Column(c)
@@ -193,12 +194,14 @@ func (j *HashJoin) sources(rec arrow.Record, acct *account) ([]pairSource, error
 	if err := acct.reserve(t.size()); err != nil {
 		return nil, err
 	}
-	hs := &hashSource{t: t, keys: j.ProbeKeys}
-	srcs := []pairSource{hs}
-	if j.NullAware {
-		srcs = append(srcs, &nullAwareSource{t: t, p: &hs.p})
-	}
-	return srcs, nil
+	return func() []pairSource {
+		hs := &hashSource{t: t, keys: j.ProbeKeys}
+		srcs := []pairSource{hs}
+		if j.NullAware {
+			srcs = append(srcs, &nullAwareSource{t: t, p: &hs.p})
+		}
+		return srcs
+	}, nil
 }
 
 // hashSource gives the pairs of probe and build rows with equal keys.

@@ -243,11 +243,14 @@ func testHashJoin(t *testing.T, gens []valueGen, typ JoinType, residual, nullAwa
 	if residual {
 		j.Residual = residualExpr(ps, bs)
 	}
-	x := &Exec{Mem: mem, BatchSize: []int{4, 1024}[seed%2]}
-	got := joinPairs(t, typ, collect(t, j, x), probe, build, ps.NumFields())
 	want := joinOracle{typ: typ, nkeys: len(gens), residual: residual, nullAware: nullAware}.run(probeRows, buildRows)
-	assert.Equal(t, want, got)
-	assert.Zero(t, x.Reserved())
+	// One prober on the caller's goroutine, and three of their own.
+	for _, parallelism := range []int{1, 3} {
+		x := &Exec{Mem: mem, BatchSize: []int{4, 1024}[seed%2], Parallelism: parallelism}
+		got := joinPairs(t, typ, collect(t, j, x), probe, build, ps.NumFields())
+		assert.Equal(t, want, got, "parallelism %d", parallelism)
+		assert.Zero(t, x.Reserved())
+	}
 }
 
 func TestNestedLoopJoinMatchesOracle(t *testing.T) {
@@ -270,11 +273,13 @@ func TestNestedLoopJoinMatchesOracle(t *testing.T) {
 						if pred {
 							j.Pred = residualExpr(ps, bs)
 						}
-						x := &Exec{Mem: mem, BatchSize: []int{7, 1024}[seed%2]}
-						got := joinPairs(t, typ, collect(t, j, x), probe, build, ps.NumFields())
 						want := joinOracle{typ: typ, residual: pred}.run(probeRows, buildRows)
-						assert.Equal(t, want, got)
-						assert.Zero(t, x.Reserved())
+						for _, parallelism := range []int{1, 3} {
+							x := &Exec{Mem: mem, BatchSize: []int{7, 1024}[seed%2], Parallelism: parallelism}
+							got := joinPairs(t, typ, collect(t, j, x), probe, build, ps.NumFields())
+							assert.Equal(t, want, got, "parallelism %d", parallelism)
+							assert.Zero(t, x.Reserved())
+						}
 					})
 				}
 			}
@@ -448,4 +453,57 @@ func TestJoinTypeString(t *testing.T) {
 	}
 	assert.Equal(t, "inner left semi anti full right right semi right anti", strings.Join(names, " "))
 	assert.Equal(t, "JoinType(9)", JoinType(9).String())
+}
+
+// TestParallelProbersStopEarly checks that a join whose probers run on
+// goroutines of their own lets go of everything when its consumer stops
+// after the first batch, and when its probe side fails midway: the probe
+// stream is closed, no batch is leaked (the checked allocator), and
+// nothing stays reserved.
+func TestParallelProbersStopEarly(t *testing.T) {
+	mem := newMem(t)
+	r := rand.New(rand.NewPCG(5, 5))
+	gens := joinKeyCases["int64"]
+	ps, _, probe := joinSide(mem, "p", gens, 3000, r, false)
+	defer releaseAllRecs(probe)
+	bs, _, build := joinSide(mem, "b", gens, 50, r, false)
+	defer releaseAllRecs(build)
+	for _, typ := range []JoinType{InnerJoin, LeftJoin, SemiJoin} {
+		t.Run("close/"+typ.String(), func(t *testing.T) {
+			src := &source{schema: ps, recs: probe}
+			j := &HashJoin{Probe: src, Build: &Values{Out: bs, Records: build}, ProbeKeys: []int{1}, BuildKeys: []int{1},
+				Type: typ, Residual: residualExpr(ps, bs), Out: JoinOutput(ps, bs, typ)}
+			x := &Exec{Mem: mem, BatchSize: 16, Parallelism: 2}
+			s, err := j.Open(context.Background(), x)
+			require.NoError(t, err)
+			rec, err := s.Next()
+			require.NoError(t, err)
+			rec.Release()
+			require.NoError(t, s.Close())
+			assert.Equal(t, int32(1), src.opened.Load())
+			assert.Equal(t, int32(1), src.closed.Load())
+			assert.Zero(t, x.Reserved())
+		})
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		src := &source{schema: ps, recs: probe, cancel: cancel, cancelAfter: 3}
+		j := &HashJoin{Probe: src, Build: &Values{Out: bs, Records: build}, ProbeKeys: []int{1}, BuildKeys: []int{1},
+			Type: InnerJoin, Out: JoinOutput(ps, bs, InnerJoin)}
+		x := &Exec{Mem: mem, BatchSize: 16, Parallelism: 2}
+		s, err := j.Open(ctx, x)
+		require.NoError(t, err)
+		for {
+			rec, err := s.Next()
+			if err != nil {
+				require.ErrorIs(t, err, context.Canceled)
+				break
+			}
+			rec.Release()
+		}
+		require.NoError(t, s.Close())
+		assert.Equal(t, src.opened.Load(), src.closed.Load())
+		assert.Zero(t, x.Reserved())
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -15,7 +16,7 @@ import (
 
 // pairSource yields a join's candidate (probe row, build row) pairs, one
 // probe batch at a time: equal keys for a hash join, every pair for a
-// nested-loop join.
+// nested-loop join. A source belongs to one prober.
 type pairSource interface {
 	// start begins a probe batch.
 	start(rec arrow.Record) error
@@ -33,6 +34,13 @@ type pairSource interface {
 // side against a materialised build side, takes candidate pairs from its
 // sources, keeps those the residual condition accepts, tracks which rows
 // matched, and builds the output batches of every join type.
+//
+// The probe side is worked through by probers. Joins that yield probe
+// rows only (all but full and right joins, which track the build rows
+// that matched) run one prober per Exec.Parallelism on goroutines of
+// their own, each taking whole probe batches in turn: the output comes in
+// no particular order. Otherwise one prober runs on the caller's
+// goroutine.
 type joinRun struct {
 	ctx      context.Context
 	mem      memory.Allocator
@@ -47,24 +55,44 @@ type joinRun struct {
 
 	build        arrow.Record
 	buildMatched []bool // for the joins that yield build rows
-	srcs         []pairSource
+	newSources   func() []pairSource
 
+	probeMu   sync.Mutex // guards probe and probeDone while probers share them
 	probe     Stream
 	probeDone bool
-	cur       arrow.Record // the probe batch in progress
-	matched   []bool       // which rows of cur matched
-	src       int          // the source giving cur's pairs
-	tail      int          // the next build row to look at, once the probe side is done
-	pi, bi    []int32
-	sel       []int32
+	serial    *prober       // the prober on the caller's goroutine
+	workers   *probeWorkers // the probers on goroutines of their own
+	tail      int           // the next build row to look at, once the probe side is done
+	tailRows  []int32
+	err       error
 
 	// The build side is read on the first Next: buildOp is opened and
 	// materialized, then sources (set by each join kind) derive the pair
 	// sources from it.
 	buildOp  Operator
-	sources  func(build arrow.Record, acct *account) ([]pairSource, error)
+	sources  func(build arrow.Record, acct *account) (func() []pairSource, error)
 	built    bool
 	buildErr error
+}
+
+// prober works through probe batches against the build side.
+type prober struct {
+	r       *joinRun
+	srcs    []pairSource
+	cur     arrow.Record // the probe batch in progress
+	matched []bool       // which rows of cur matched
+	src     int          // the source giving cur's pairs
+	pi, bi  []int32
+	sel     []int32
+}
+
+func (r *joinRun) newProber() *prober {
+	return &prober{
+		r:    r,
+		srcs: r.newSources(),
+		pi:   make([]int32, 0, r.batch),
+		bi:   make([]int32, 0, r.batch),
+	}
 }
 
 // Next implements Stream for every join kind: it reads the build side
@@ -77,6 +105,12 @@ func (r *joinRun) Next() (arrow.Record, error) {
 	if r.buildErr != nil {
 		return nil, r.buildErr
 	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.workers != nil {
+		return r.workers.next(r)
+	}
 	return r.next()
 }
 
@@ -84,7 +118,7 @@ func (r *joinRun) Next() (arrow.Record, error) {
 func (r *joinRun) Close() error { return r.close() }
 
 // readBuild materializes the build side, accounting its memory, and sets up
-// the pair sources.
+// the pair sources and probers.
 func (r *joinRun) readBuild() error {
 	in, err := r.buildOp.Open(r.ctx, r.x)
 	if err != nil {
@@ -97,18 +131,24 @@ func (r *joinRun) readBuild() error {
 	if err := r.setBuild(rec); err != nil {
 		return err
 	}
-	r.srcs, err = r.sources(rec, &r.acct)
-	return err
+	if r.newSources, err = r.sources(rec, &r.acct); err != nil {
+		return err
+	}
+	if n := r.x.parallelism(); n > 1 && !r.typ.yieldsBuild() {
+		r.workers = startProbers(r, n)
+		return nil
+	}
+	r.serial = r.newProber()
+	return nil
 }
 
 func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual Expr, probe, build Operator, out *arrow.Schema,
-	sources func(build arrow.Record, acct *account) ([]pairSource, error)) *joinRun {
+	sources func(build arrow.Record, acct *account) (func() []pairSource, error)) *joinRun {
 	mem := x.mem()
 	joined := out
 	if typ.probeOnly() || typ.buildOnly() {
 		joined = JoinOutput(probe.Schema(), build.Schema(), InnerJoin)
 	}
-	batch := x.batchSize()
 	return &joinRun{
 		buildOp:  build,
 		sources:  sources,
@@ -120,10 +160,8 @@ func newJoinRun(ctx context.Context, x *Exec, op string, typ JoinType, residual 
 		residual: residual,
 		out:      out,
 		joined:   joined,
-		batch:    batch,
+		batch:    x.batchSize(),
 		probeOp:  probe,
-		pi:       make([]int32, 0, batch),
-		bi:       make([]int32, 0, batch),
 	}
 }
 
@@ -169,35 +207,27 @@ func (r *joinRun) existsOnly() bool {
 	return (r.typ == SemiJoin || r.typ == AntiJoin) && r.residual == nil
 }
 
+// next runs the serial prober.
 func (r *joinRun) next() (arrow.Record, error) {
+	p := r.serial
 	for {
 		if err := r.ctx.Err(); err != nil {
 			return nil, err
 		}
-		if r.cur == nil {
-			if r.probeDone {
-				return r.nextTail()
-			}
+		if p.cur == nil {
 			rec, err := r.nextProbe()
 			if err != nil {
 				return nil, err
 			}
 			if rec == nil {
-				r.probeDone = true
-				continue
+				return r.nextTail()
 			}
-			if err := r.startBatch(rec); err != nil {
+			if err := p.startBatch(rec); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		var out arrow.Record
-		var err error
-		if r.src < len(r.srcs) {
-			out, err = r.step()
-		} else {
-			out, err = r.finishBatch()
-		}
+		out, err := p.advance()
 		if out != nil || err != nil {
 			return out, err
 		}
@@ -205,9 +235,14 @@ func (r *joinRun) next() (arrow.Record, error) {
 }
 
 // nextProbe returns the next non-empty probe batch, or nil at the end.
+// Parallel probers call it holding probeMu.
 func (r *joinRun) nextProbe() (arrow.Record, error) {
+	if r.probeDone {
+		return nil, nil
+	}
 	if r.probe == nil {
 		if r.build.NumRows() == 0 && r.typ != LeftJoin && r.typ != AntiJoin && r.typ != FullJoin {
+			r.probeDone = true
 			return nil, nil // nothing can match, and no probe row is yielded unmatched
 		}
 		p, err := r.probeOp.Open(r.ctx, r.x)
@@ -219,6 +254,7 @@ func (r *joinRun) nextProbe() (arrow.Record, error) {
 	for {
 		rec, err := r.probe.Next()
 		if errors.Is(err, io.EOF) {
+			r.probeDone = true
 			return nil, nil
 		}
 		if err != nil {
@@ -231,46 +267,57 @@ func (r *joinRun) nextProbe() (arrow.Record, error) {
 	}
 }
 
-func (r *joinRun) startBatch(rec arrow.Record) error {
-	r.cur = rec
-	r.matched = sizedSlice(r.matched, int(rec.NumRows()))
-	clear(r.matched)
-	r.src = 0
-	for _, s := range r.srcs {
+func (p *prober) startBatch(rec arrow.Record) error {
+	r := p.r
+	p.cur = rec
+	p.matched = sizedSlice(p.matched, int(rec.NumRows()))
+	clear(p.matched)
+	p.src = 0
+	for _, s := range p.srcs {
 		if err := s.start(rec); err != nil {
 			return err
 		}
 	}
 	if r.existsOnly() {
-		for _, s := range r.srcs {
-			s.mark(r.matched)
+		for _, s := range p.srcs {
+			s.mark(p.matched)
 		}
-		r.src = len(r.srcs)
+		p.src = len(p.srcs)
 	}
 	return nil
 }
 
+// advance takes the next step through the current probe batch: a chunk of
+// pairs, or once the sources are done what the batch yields besides.
+func (p *prober) advance() (arrow.Record, error) {
+	if p.src < len(p.srcs) {
+		return p.step()
+	}
+	return p.finishBatch()
+}
+
 // step takes the next chunk of pairs from the current source.
-func (r *joinRun) step() (arrow.Record, error) {
+func (p *prober) step() (arrow.Record, error) {
+	r := p.r
 	var skip []bool
 	if r.typ == SemiJoin || r.typ == AntiJoin {
-		skip = r.matched
+		skip = p.matched
 	}
-	pi, bi, done := r.srcs[r.src].pairs(r.pi[:0], r.bi[:0], skip)
+	pi, bi, done := p.srcs[p.src].pairs(p.pi[:0], p.bi[:0], skip)
 	if done {
-		r.src++
+		p.src++
 	}
 	if len(pi) == 0 {
 		return nil, nil
 	}
 	if r.residual == nil {
-		r.markPairs(pi, bi)
+		p.markPairs(pi, bi)
 		if r.typ.buildOnly() {
 			return nil, nil
 		}
-		return r.gatherPairs(r.out, pi, bi)
+		return p.gatherPairs(r.out, pi, bi)
 	}
-	joined, err := r.gatherPairs(r.joined, pi, bi)
+	joined, err := p.gatherPairs(r.joined, pi, bi)
 	if err != nil {
 		return nil, err
 	}
@@ -279,44 +326,45 @@ func (r *joinRun) step() (arrow.Record, error) {
 		joined.Release()
 		return nil, err
 	}
-	r.sel, err = selectTrue(r.sel[:0], mask, len(pi))
+	p.sel, err = selectTrue(p.sel[:0], mask, len(pi))
 	mask.Release()
 	if err != nil {
 		joined.Release()
 		return nil, fmt.Errorf("engine: join condition %s: %w", r.residual, err)
 	}
-	r.markSelected(pi, bi, r.sel)
+	p.markSelected(pi, bi, p.sel)
 	switch {
-	case r.typ.probeOnly() || r.typ.buildOnly() || len(r.sel) == 0:
+	case r.typ.probeOnly() || r.typ.buildOnly() || len(p.sel) == 0:
 		joined.Release()
 		return nil, nil
-	case len(r.sel) == len(pi):
+	case len(p.sel) == len(pi):
 		return joined, nil
 	}
 	defer joined.Release()
-	return r.gatherRows(r.out, joined, r.sel)
+	return gatherRecordRows(r.mem, r.out, joined, p.sel)
 }
 
 // markPairs records that the pairs matched.
-func (r *joinRun) markPairs(pi, bi []int32) {
-	switch {
+func (p *prober) markPairs(pi, bi []int32) {
+	switch r := p.r; {
 	case r.typ == InnerJoin:
 	case r.typ.yieldsBuild():
 		for k, i := range pi {
-			r.matched[i] = true
+			p.matched[i] = true
 			r.buildMatched[bi[k]] = true
 		}
 	default:
 		for _, i := range pi {
-			r.matched[i] = true
+			p.matched[i] = true
 		}
 	}
 }
 
 // markSelected records that the pairs at positions sel matched.
-func (r *joinRun) markSelected(pi, bi, sel []int32) {
+func (p *prober) markSelected(pi, bi, sel []int32) {
+	r := p.r
 	for _, k := range sel {
-		r.matched[pi[k]] = true
+		p.matched[pi[k]] = true
 		if r.buildMatched != nil {
 			r.buildMatched[bi[k]] = true
 		}
@@ -326,11 +374,9 @@ func (r *joinRun) markSelected(pi, bi, sel []int32) {
 // finishBatch emits what the probe batch yields besides pairs: its
 // unmatched rows for outer joins, its matched or unmatched rows for semi
 // and anti joins.
-func (r *joinRun) finishBatch() (arrow.Record, error) {
-	defer func() {
-		r.cur.Release()
-		r.cur = nil
-	}()
+func (p *prober) finishBatch() (arrow.Record, error) {
+	r := p.r
+	defer p.releaseBatch()
 	var want bool
 	switch r.typ {
 	case InnerJoin, RightJoin, RightSemiJoin, RightAntiJoin:
@@ -338,28 +384,36 @@ func (r *joinRun) finishBatch() (arrow.Record, error) {
 	case SemiJoin:
 		want = true
 	}
-	rows := r.sel[:0]
-	for i, m := range r.matched {
+	rows := p.sel[:0]
+	for i, m := range p.matched {
 		if m == want {
 			rows = append(rows, int32(i))
 		}
 	}
-	r.sel = rows
+	p.sel = rows
 	switch {
 	case len(rows) == 0:
 		return nil, nil
 	case r.typ == SemiJoin || r.typ == AntiJoin:
-		if len(rows) == len(r.matched) {
-			return array.NewRecord(r.out, r.cur.Columns(), r.cur.NumRows()), nil
+		if len(rows) == len(p.matched) {
+			return array.NewRecord(r.out, p.cur.Columns(), p.cur.NumRows()), nil
 		}
-		return r.gatherRows(r.out, r.cur, rows)
+		return gatherRecordRows(r.mem, r.out, p.cur, rows)
 	}
 	// Outer joins: the rows with NULLs for the build side.
-	bi := sizedSlice(r.bi, len(rows))
+	bi := sizedSlice(p.bi, len(rows))
 	for k := range bi {
 		bi[k] = -1
 	}
-	return r.gatherPairs(r.out, rows, bi)
+	return p.gatherPairs(r.out, rows, bi)
+}
+
+// releaseBatch lets go of the probe batch in progress.
+func (p *prober) releaseBatch() {
+	if p.cur != nil {
+		p.cur.Release()
+		p.cur = nil
+	}
 }
 
 // nextTail emits, after the probe side is done, the build rows the join
@@ -371,20 +425,21 @@ func (r *joinRun) nextTail() (arrow.Record, error) {
 		return nil, io.EOF
 	}
 	want := r.typ == RightSemiJoin
-	bi := r.bi[:0]
+	bi := r.tailRows[:0]
 	for n := len(r.buildMatched); r.tail < n && len(bi) < r.batch; r.tail++ {
 		if r.buildMatched[r.tail] == want {
 			bi = append(bi, int32(r.tail))
 		}
 	}
+	r.tailRows = bi
 	if len(bi) == 0 {
 		r.freeBuild()
 		return nil, io.EOF
 	}
 	if r.typ.buildOnly() {
-		return r.gatherRows(r.out, r.build, bi)
+		return gatherRecordRows(r.mem, r.out, r.build, bi)
 	}
-	return r.gatherPairs(r.out, nil, bi)
+	return gatherJoined(r.mem, r.out, r.probeOp.Schema(), nil, nil, r.build, bi)
 }
 
 // freeBuild lets go of the build side once the join is done.
@@ -393,25 +448,31 @@ func (r *joinRun) freeBuild() {
 		r.build.Release()
 		r.build = nil
 	}
-	r.srcs, r.buildMatched = nil, nil
+	r.buildMatched = nil
 	r.acct.releaseAll()
 }
 
-// gatherPairs builds the joined rows of the pairs (pi[k], bi[k]); a
-// negative index, or a nil pi, stands for a row of NULLs.
-func (r *joinRun) gatherPairs(schema *arrow.Schema, pi, bi []int32) (arrow.Record, error) {
+// gatherPairs builds the joined rows of the pairs (pi[k], bi[k]) of the
+// current probe batch; a negative index stands for a row of NULLs.
+func (p *prober) gatherPairs(schema *arrow.Schema, pi, bi []int32) (arrow.Record, error) {
+	return gatherJoined(p.r.mem, schema, p.r.probeOp.Schema(), p.cur, pi, p.r.build, bi)
+}
+
+// gatherJoined builds the joined rows of the pairs (pi[k], bi[k]) of probe
+// and build; a negative index, or a nil pi, stands for a row of NULLs.
+func gatherJoined(mem memory.Allocator, schema, probeSchema *arrow.Schema, probe arrow.Record, pi []int32, build arrow.Record, bi []int32) (arrow.Record, error) {
 	n := len(bi)
 	cols := make([]arrow.Array, 0, schema.NumFields())
 	var err error
 	if pi == nil {
-		for _, f := range r.probeOp.Schema().Fields() {
-			cols = append(cols, array.MakeArrayOfNull(r.mem, f.Type, n))
+		for _, f := range probeSchema.Fields() {
+			cols = append(cols, array.MakeArrayOfNull(mem, f.Type, n))
 		}
 	} else {
-		cols, err = takeColumns(r.mem, cols, r.cur, pi)
+		cols, err = takeColumns(mem, cols, probe, pi)
 	}
 	if err == nil {
-		cols, err = takeColumns(r.mem, cols, r.build, bi)
+		cols, err = takeColumns(mem, cols, build, bi)
 	}
 	defer releaseCols(cols)
 	if err != nil {
@@ -420,9 +481,9 @@ func (r *joinRun) gatherPairs(schema *arrow.Schema, pi, bi []int32) (arrow.Recor
 	return array.NewRecord(schema, cols, int64(n)), nil
 }
 
-// gatherRows copies rows of rec into a record of the given schema.
-func (r *joinRun) gatherRows(schema *arrow.Schema, rec arrow.Record, rows []int32) (arrow.Record, error) {
-	cols, err := takeColumns(r.mem, nil, rec, rows)
+// gatherRecordRows copies rows of rec into a record of the given schema.
+func gatherRecordRows(mem memory.Allocator, schema *arrow.Schema, rec arrow.Record, rows []int32) (arrow.Record, error) {
+	cols, err := takeColumns(mem, nil, rec, rows)
 	defer releaseCols(cols)
 	if err != nil {
 		return nil, err
@@ -491,22 +552,6 @@ func selectTrue(sel []int32, d compute.Datum, n int) ([]int32, error) {
 	return nil, fmt.Errorf("condition gave %s", d.Kind())
 }
 
-func (r *joinRun) close() error {
-	var err error
-	if r.probe != nil {
-		err = r.probe.Close()
-		r.probe = nil
-	}
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	r.freeBuild()
-	r.matched = nil
-	r.probeDone = true
-	return err
-}
-
 // crossSource pairs every probe row with every build row, probe row after
 // probe row, for nested-loop joins.
 type crossSource struct {
@@ -541,4 +586,20 @@ func (s *crossSource) mark(matched []bool) {
 			matched[i] = true
 		}
 	}
+}
+func (r *joinRun) close() error {
+	if r.workers != nil {
+		r.workers.stop()
+	}
+	var err error
+	if r.probe != nil {
+		err = r.probe.Close()
+		r.probe = nil
+	}
+	if r.serial != nil {
+		r.serial.releaseBatch()
+	}
+	r.freeBuild()
+	r.probeDone = true
+	return err
 }

@@ -48,6 +48,7 @@ func (j *NestedLoopJoin) Open(ctx context.Context, x *Exec) (Stream, error) {
 }
 
 // crossSources pairs every probe row with every build row.
-func crossSources(rec arrow.Record, _ *account) ([]pairSource, error) {
-	return []pairSource{&crossSource{build: int(rec.NumRows())}}, nil
+func crossSources(rec arrow.Record, _ *account) (func() []pairSource, error) {
+	n := int(rec.NumRows())
+	return func() []pairSource { return []pairSource{&crossSource{build: n}} }, nil
 }
