@@ -19,8 +19,9 @@ const DefaultBatchSize = 64 * 1024
 
 // Exec holds what a running query needs besides its plan.
 type Exec struct {
-	// Mem allocates every buffer the query creates. Nil means
-	// memory.DefaultAllocator.
+	// Mem allocates every buffer the query creates. Nil means a pool the
+	// package keeps, which hands freed buffers out again (zeroed) instead
+	// of leaving them to the garbage collector.
 	Mem memory.Allocator
 	// Parallelism bounds the goroutines an operator may use. Zero means
 	// runtime.GOMAXPROCS(0).
@@ -157,7 +158,7 @@ func dataSize(d arrow.ArrayData) int64 {
 
 func (x *Exec) mem() memory.Allocator {
 	if x == nil || x.Mem == nil {
-		return memory.DefaultAllocator
+		return buffers
 	}
 	return x.Mem
 }
@@ -252,10 +253,14 @@ func (r *reader) Next() bool {
 	}
 	// Operators may hold batches they can finish without reading more;
 	// a cancelled query stops here all the same.
+	// So does one cancelled once its last batch was ready: the caller asked
+	// to stop, and is told so rather than that the results ended.
 	rec, err := r.s.Next()
-	if err == nil && r.ctx.Err() != nil {
-		rec.Release()
-		err = r.ctx.Err()
+	if cerr := r.ctx.Err(); cerr != nil && (err == nil || errors.Is(err, io.EOF)) {
+		if rec != nil {
+			rec.Release()
+		}
+		err = cerr
 	}
 	if err != nil {
 		r.done = true

@@ -3,6 +3,7 @@ package plantest
 import (
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -119,9 +120,10 @@ func ArrowValue(col arrow.Array, i int) (Value, error) {
 		scale := int(a.DataType().(*arrow.Decimal256Type).Scale)
 		return Text(FormatDecimal(a.Value(i).BigInt(), scale)), nil
 	case *array.String:
-		return Text(a.Value(i)), nil
+		// A copy: the array's memory may be reused once it is released.
+		return Text(strings.Clone(a.Value(i))), nil
 	case *array.LargeString:
-		return Text(a.Value(i)), nil
+		return Text(strings.Clone(a.Value(i))), nil
 	case *array.Boolean:
 		return Text(FormatBool(a.Value(i))), nil
 	case *array.Date32:

@@ -174,7 +174,7 @@ func runQuery(ctx context.Context, p *planner.Planner, sql string, cfg config) (
 	if err != nil {
 		return nil, fmt.Errorf("planning: %w", err)
 	}
-	rr, err := plan.Run(ctx, &engine.Exec{Mem: memory.DefaultAllocator, Parallelism: cfg.threads})
+	rr, err := plan.Run(ctx, &engine.Exec{Parallelism: cfg.threads})
 	if err != nil {
 		return nil, fmt.Errorf("running: %w", err)
 	}

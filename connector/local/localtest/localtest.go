@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,7 +77,8 @@ func Value(col arrow.Array, i int) any {
 	case *array.Boolean:
 		return a.Value(i)
 	case *array.String:
-		return a.Value(i)
+		// A copy: the array's memory may be reused once it is released.
+		return strings.Clone(a.Value(i))
 	case *array.Decimal128:
 		return a.Value(i).ToString(a.DataType().(*arrow.Decimal128Type).Scale)
 	case *array.Timestamp:
