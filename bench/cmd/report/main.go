@@ -1,4 +1,4 @@
-//go:build duckdb
+//go:build duckdb && duckdb_arrow
 
 package main
 
@@ -83,8 +83,8 @@ func report(ctx context.Context, cfg config) (ok bool, err error) {
 	setThreads(cfg.threads)
 	r := &Results{
 		Machine: describeMachine(duckref.Version),
-		Command: "go run -tags duckdb ./cmd/report " + strings.Join(os.Args[1:], " "),
-		Started: time.Now(), Threads: cfg.threads, Runs: cfg.runs, SF: cfg.sf, Scale: cfg.scale,
+		Command: "go run -tags duckdb,duckdb_arrow ./cmd/report " + strings.Join(os.Args[1:], " "),
+		Started: time.Now(), DuckDBAPI: duckDBArrow, Threads: cfg.threads, Runs: cfg.runs, SF: cfg.sf, Scale: cfg.scale,
 	}
 	if !cfg.skipTPCH {
 		dir := fmt.Sprintf("data/tpch-sf%d", cfg.sf)

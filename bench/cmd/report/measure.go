@@ -1,4 +1,4 @@
-//go:build duckdb
+//go:build duckdb && duckdb_arrow
 
 package main
 
@@ -9,14 +9,16 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 
+	"github.com/hopsql/hopsql/bench/internal/answer"
 	"github.com/hopsql/hopsql/bench/internal/duckref"
 	"github.com/hopsql/hopsql/bench/internal/querytext"
+	"github.com/hopsql/hopsql/bench/internal/rss"
 	"github.com/hopsql/hopsql/driver"
 	"github.com/hopsql/hopsql/planner/plantest"
 )
@@ -49,7 +51,8 @@ func (e *engines) measureAll(ctx context.Context, qs []namedQuery) []Query {
 	for _, nq := range qs {
 		start := time.Now()
 		q := e.measure(ctx, nq)
-		log.Printf("%s: %s, hopsql %s, DuckDB %s (%.0f s)", q.Name, q.Status, secs(q.Hopsql), secs(q.DuckDB), time.Since(start).Seconds())
+		log.Printf("%s: %s, hopsql %s, DuckDB %s (%.0f s; the report's peak RSS so far %s)",
+			q.Name, q.Status, secs(q.Hopsql), secs(q.DuckDB), time.Since(start).Seconds(), mib(rss.Peak()))
 		out = append(out, q)
 	}
 	return out
@@ -80,15 +83,25 @@ func (e *engines) measure(ctx context.Context, nq namedQuery) Query {
 		if err != nil {
 			return fail("hopsql: %v", err)
 		}
-		want, dt, err := e.runDuckDB(ctx, f.Project, duckSQL)
+		dctx, cancel := context.WithTimeout(ctx, e.timeout)
+		want, dt, err := e.duck.QueryArrow(dctx, f.Project, duckSQL)
+		cancel()
 		if err != nil {
+			got.Release()
 			return fail("DuckDB: %v", err)
 		}
-		q.Rows = len(got.Rows)
-		if err := plantest.Compare(want, got, f.Ordered); err != nil {
+		q.Rows = got.Rows()
+		err = answer.Compare(want, got, f.Ordered)
+		got.Release()
+		want.Release()
+		// The comparison's garbage is the harness's: collect it now
+		// rather than during the next timed run of either engine.
+		runtime.GC()
+		if err != nil {
 			q.Mismatches++
 			q.Status = statusMismatch
 			q.Detail = fmt.Sprintf("run %d: %v", run, err)
+			log.Printf("%s: MISMATCH in run %d (want is DuckDB's answer, got hopsql's):\n%v", nq.name, run, err)
 		}
 		if run > 0 {
 			hopTimes = append(hopTimes, ht)
@@ -99,9 +112,10 @@ func (e *engines) measure(ctx context.Context, nq namedQuery) Query {
 	return q
 }
 
-// runHopsql runs query through the driver's Arrow API and drains it; the
-// time covers the query and its batches, not their conversion to an answer.
-func (e *engines) runHopsql(ctx context.Context, query string) (*plantest.Result, time.Duration, error) {
+// runHopsql runs query through the driver's Arrow API and drains it,
+// retaining every batch; the time covers the query and its batches, as
+// duckref.QueryArrow's covers DuckDB's.
+func (e *engines) runHopsql(ctx context.Context, query string) (*answer.Answer, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	start := time.Now()
@@ -125,29 +139,15 @@ func (e *engines) runHopsql(ctx context.Context, query string) (*plantest.Result
 		return nil, 0, err
 	}
 	elapsed := time.Since(start)
-	kept, err := array.NewRecordReader(rr.Schema(), recs)
+	cols, err := answer.Columns(rr.Schema())
 	if err != nil {
 		return nil, 0, err
 	}
-	defer kept.Release()
-	res, err := plantest.FromArrow(kept)
+	a, err := answer.New(cols, recs)
 	if err != nil {
 		return nil, 0, err
 	}
-	return res, elapsed, nil
-}
-
-// runDuckDB runs query in DuckDB; the time includes reading the rows
-// through database/sql.
-func (e *engines) runDuckDB(ctx context.Context, project, query string) (*plantest.Result, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
-	defer cancel()
-	start := time.Now()
-	res, err := e.duck.Query(ctx, project, query)
-	if err != nil {
-		return nil, 0, err
-	}
-	return res, time.Since(start), nil
+	return a, elapsed, nil
 }
 
 // openHopsql opens a hopsql connection to the embedded store in dir.

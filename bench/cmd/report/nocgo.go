@@ -1,4 +1,4 @@
-//go:build !duckdb
+//go:build !duckdb || !duckdb_arrow
 
 package main
 
@@ -8,6 +8,6 @@ import (
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "report needs DuckDB: go run -tags duckdb ./cmd/report")
+	fmt.Fprintln(os.Stderr, "report needs DuckDB and its Arrow interface: go run -tags duckdb,duckdb_arrow ./cmd/report")
 	os.Exit(2)
 }

@@ -74,8 +74,8 @@ func TestRatio(t *testing.T) {
 func sample() *Results {
 	return &Results{
 		Machine: Machine{OS: "linux", Arch: "amd64", CPU: "Test CPU", Cores: 2, MemoryGiB: 8, Go: "go1.26", DuckDB: "1.5.5"},
-		Command: "go run -tags duckdb ./cmd/report -runs 3",
-		Started: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC), Elapsed: 60, Threads: 2, Runs: 3, SF: 1, Scale: 10,
+		Command: "go run -tags duckdb,duckdb_arrow ./cmd/report -runs 3",
+		Started: time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC), Elapsed: 60, DuckDBAPI: duckDBArrow, Threads: 2, Runs: 3, SF: 1, Scale: 10,
 		TPCH: []Query{
 			{Name: "q01", Status: statusOK, Rows: 4, Hopsql: 2, DuckDB: 1},
 			{Name: "q02", Status: statusMismatch, Rows: 100, Hopsql: 0.5, DuckDB: 1, Mismatches: 3, Detail: "row 1 | differs"},
@@ -100,7 +100,8 @@ func TestWriteMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"Test CPU, 2 cores, 8.0 GiB memory",
 		"Go go1.26, DuckDB 1.5.5",
-		"`go run -tags duckdb ./cmd/report -runs 3`",
+		"`go run -tags duckdb,duckdb_arrow ./cmd/report -runs 3`",
+		"DuckDB's\nthrough its Arrow interface",
 		"**⚠ 1 QUERIES GAVE ANSWERS THAT DIFFER FROM DUCKDB'S.**",
 		"| q01 | ok | 4 | 2.00 s | 1.00 s | 2.00 |  |",
 		"| q02 | **MISMATCH** | 100 | 500.0 ms | 1.00 s | 0.50 | row 1 \\| differs |",
@@ -121,6 +122,15 @@ func TestWriteMarkdown(t *testing.T) {
 	} {
 		assert.Contains(t, md, want)
 	}
+	assert.NotContains(t, md, "database/sql,")
+
+	// A run from before DuckDB was read through Arrow says how it was timed.
+	old := sample()
+	old.DuckDBAPI = ""
+	b.Reset()
+	require.NoError(t, writeMarkdown(&b, old))
+	assert.Contains(t, b.String(), "DuckDB's includes reading its rows through database/sql")
+	assert.NotContains(t, b.String(), "Arrow interface")
 }
 
 func TestWriteJSONRoundTrip(t *testing.T) {

@@ -30,6 +30,10 @@ type Results struct {
 	Streaming []Stream       `json:"streaming"`
 	Driver    []DriverFigure `json:"driver"`
 	Hopsworks *Hopsworks     `json:"hopsworks,omitempty"`
+	// DuckDBAPI is how DuckDB's answers were read and timed: "arrow" (its
+	// Arrow interface, batches drained like hopsql's), or "" for older runs,
+	// which read rows through database/sql.
+	DuckDBAPI string `json:"duckdb_api,omitempty"`
 }
 
 // Machine describes where the report ran.

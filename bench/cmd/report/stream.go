@@ -1,4 +1,4 @@
-//go:build duckdb
+//go:build duckdb && duckdb_arrow
 
 package main
 

@@ -37,6 +37,8 @@ type DB struct {
 	conn *sql.Conn
 	// shared lists, per project, the projects whose stores it may read.
 	shared map[string][]string
+	// path is the connection's search_path, "" before the first query.
+	path string
 }
 
 // Open opens an in-memory DuckDB that uses threads threads (0: DuckDB's
@@ -77,6 +79,7 @@ func (d *DB) Close() error {
 
 // Exec runs a statement that returns no rows.
 func (d *DB) Exec(ctx context.Context, stmt string) error {
+	d.path = "" // the statement may set another
 	if _, err := d.conn.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("duckref: %w", err)
 	}
@@ -199,8 +202,7 @@ func findTable(fgs []*connector.FeatureGroup, table string) (*connector.FeatureG
 // names are looked up in project's schema, then in the schemas of the
 // stores shared with it.
 func (d *DB) Query(ctx context.Context, project, query string) (*plantest.Result, error) {
-	path := append([]string{project}, d.shared[project]...)
-	if err := d.Exec(ctx, "SET search_path = "+literal(strings.Join(path, ","))); err != nil {
+	if err := d.use(ctx, project); err != nil {
 		return nil, err
 	}
 	rows, err := d.conn.QueryContext(ctx, query)
@@ -209,6 +211,20 @@ func (d *DB) Query(ctx context.Context, project, query string) (*plantest.Result
 	}
 	defer rows.Close()
 	return Scan(rows)
+}
+
+// use sets the search_path of a session of project, unless it is set:
+// project's schema, then the schemas of the stores shared with it.
+func (d *DB) use(ctx context.Context, project string) error {
+	path := strings.Join(append([]string{project}, d.shared[project]...), ",")
+	if path == d.path {
+		return nil
+	}
+	if err := d.Exec(ctx, "SET search_path = "+literal(path)); err != nil {
+		return err
+	}
+	d.path = path
+	return nil
 }
 
 // Scan reads rows into a canonical result.
