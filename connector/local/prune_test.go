@@ -281,7 +281,7 @@ func TestPruningBoundaries(t *testing.T) {
 		all := readTable(t, fx.plan(t, connector.ScanRequest{Columns: featureNames(fx.fg)}), mem)
 		defer all.Release()
 
-		pf, fr, err := openParquet(fx.path("part-0.parquet"), pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+		pf, fr, err := openParquet(fx.path("part-0.parquet"), pqarrow.ArrowReadProperties{}, memory.DefaultAllocator, nil)
 		require.NoError(t, err)
 		defer pf.Close()
 		cols, err := mapColumns("part-0.parquet", fr.Manifest, fx.fg.Features)

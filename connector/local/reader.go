@@ -23,6 +23,7 @@ type partition struct {
 	numRows   int64
 	batchSize int
 	limit     int64
+	footers   *footerCache // nil: read the footer
 }
 
 // Open starts reading the partition's row groups, one batch of at most
@@ -44,7 +45,7 @@ func (p *partition) Open(ctx context.Context, mem memory.Allocator) (rr array.Re
 		return r, nil
 	}
 
-	pf, fr, err := openParquet(p.path, pqarrow.ArrowReadProperties{BatchSize: int64(p.batchSize)}, mem)
+	pf, fr, err := openParquet(p.path, pqarrow.ArrowReadProperties{BatchSize: int64(p.batchSize)}, mem, p.footers)
 	if err != nil {
 		return nil, err
 	}

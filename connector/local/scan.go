@@ -46,7 +46,7 @@ func (w *Warehouse) PlanScan(ctx context.Context, fg *connector.FeatureGroup, re
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		f, err := planFile(path, fg, pr)
+		f, err := planFile(path, fg, pr, w.footers)
 		if err != nil {
 			return nil, err
 		}
@@ -77,6 +77,7 @@ func (w *Warehouse) PlanScan(ctx context.Context, fg *connector.FeatureGroup, re
 				rowGroups: f.rowGroups[start:end],
 				batchSize: batch,
 				limit:     req.Limit,
+				footers:   w.footers,
 			}
 			for _, n := range f.rows[start:end] {
 				p.numRows += n
@@ -171,8 +172,8 @@ type plannedFile struct {
 
 // planFile reads the footer of the file at path, checks its schema against
 // fg and keeps the row groups the pruner cannot rule out.
-func planFile(path string, fg *connector.FeatureGroup, pr *pruner) (plannedFile, error) {
-	pf, fr, err := openParquet(path, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+func planFile(path string, fg *connector.FeatureGroup, pr *pruner, footers *footerCache) (plannedFile, error) {
+	pf, fr, err := openParquet(path, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator, footers)
 	if err != nil {
 		return plannedFile{}, err
 	}
@@ -204,11 +205,12 @@ func planFile(path string, fg *connector.FeatureGroup, pr *pruner) (plannedFile,
 	return out, nil
 }
 
-// openParquet opens the Parquet file at path and reads its footer. Arrays
-// the returned pqarrow reader builds come from mem; buffers used only
-// while decoding come from the default allocator. The caller closes the
-// file.Reader, which closes the file.
-func openParquet(path string, props pqarrow.ArrowReadProperties, mem memory.Allocator) (pf *file.Reader, fr *pqarrow.FileReader, err error) {
+// openParquet opens the Parquet file at path and reads its footer, or
+// takes it from footers (which may be nil). Arrays the returned pqarrow
+// reader builds come from mem; buffers used only while decoding come from
+// the default allocator. The caller closes the file.Reader, which closes
+// the file.
+func openParquet(path string, props pqarrow.ArrowReadProperties, mem memory.Allocator, footers *footerCache) (pf *file.Reader, fr *pqarrow.FileReader, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("local: opening Parquet file: %w", err)
@@ -223,9 +225,21 @@ func openParquet(path string, props pqarrow.ArrowReadProperties, mem memory.Allo
 			pf, fr = nil, nil
 		}
 	}()
-	pf, err = file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("local: opening Parquet file: %w", err)
+	}
+	opts := []file.ReadOption{file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator))}
+	cached := footers.get(path, fi)
+	if cached != nil {
+		opts = append(opts, file.WithMetadata(cached))
+	}
+	pf, err = file.NewParquetReader(f, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("local: %s: not a readable Parquet file: %w", path, err)
+	}
+	if cached == nil {
+		footers.put(path, fi, pf.MetaData())
 	}
 	fr, err = pqarrow.NewFileReader(pf, props, mem)
 	if err != nil {

@@ -27,7 +27,8 @@ type Warehouse struct {
 	// Warehouse is shared between goroutines.
 	BatchSize int
 
-	dir string
+	dir     string
+	footers *footerCache
 }
 
 var _ connector.Source = (*Warehouse)(nil)
@@ -43,7 +44,7 @@ func Open(dir string) (*Warehouse, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("local: opening warehouse: %s is not a directory; a warehouse is a directory holding one directory per project", dir)
 	}
-	return &Warehouse{BatchSize: DefaultBatchSize, dir: filepath.Clean(dir)}, nil
+	return &Warehouse{BatchSize: DefaultBatchSize, dir: filepath.Clean(dir), footers: newFooterCache()}, nil
 }
 
 // Dir returns the warehouse directory.
