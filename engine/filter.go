@@ -32,13 +32,13 @@ func (f *Filter) Open(ctx context.Context, x *Exec) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &filterStream{ctx: compute.WithAllocator(ctx, x.mem()), in: in, pred: f.Pred}, nil
+	return &filterStream{ctx: compute.WithAllocator(ctx, x.mem()), in: in, stages: filterStages(f.Pred)}, nil
 }
 
 type filterStream struct {
-	ctx  context.Context
-	in   Stream
-	pred Expr
+	ctx    context.Context
+	in     Stream
+	stages []Expr // the predicate's conjuncts, grouped (filter_stages.go)
 }
 
 func (s *filterStream) Next() (arrow.Record, error) {
@@ -47,7 +47,7 @@ func (s *filterStream) Next() (arrow.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := applyFilter(s.ctx, s.pred, rec)
+		out, err := applyStages(s.ctx, s.stages, rec)
 		rec.Release()
 		if err != nil {
 			return nil, err
