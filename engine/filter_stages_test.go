@@ -41,7 +41,9 @@ func TestFilterStagesMatchWholePredicate(t *testing.T) {
 	col := func(i int) Expr { return &Col{Index: i, Name: fields[i].Name, T: fields[i].Type} }
 	str := func(s string) Expr { return &Lit{Value: mustScalar(t, mem, arrow.BinaryTypes.String, s)} }
 	i64 := func(v int64) Expr { return &Lit{Value: mustScalar(t, mem, arrow.PrimitiveTypes.Int64, v)} }
-	day := func(v int) Expr { return &Lit{Value: mustScalar(t, mem, arrow.FixedWidthTypes.Date32, "1970-01-0"+fmt.Sprint(v))} }
+	day := func(v int) Expr {
+		return &Lit{Value: mustScalar(t, mem, arrow.FixedWidthTypes.Date32, "1970-01-0"+fmt.Sprint(v))}
+	}
 	conj := []Expr{
 		&Compare{Op: OpGt, L: col(0), R: i64(2)},
 		&Like{X: col(1), Pattern: str("%b%")},
