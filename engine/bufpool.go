@@ -41,14 +41,18 @@ func poolClass(size int) int {
 }
 
 // Allocate implements memory.Allocator.
-func (p *bufferPool) Allocate(size int) []byte {
+func (p *bufferPool) Allocate(size int) []byte { return p.allocate(size, 0) }
+
+// allocate returns a buffer of size bytes, zeroed from byte from on: the
+// caller overwrites the bytes before it.
+func (p *bufferPool) allocate(size, from int) []byte {
 	c := poolClass(size)
 	if c < 0 {
 		return make([]byte, size)
 	}
 	if v, ok := p.classes[c].Get().(*[]byte); ok {
 		b := (*v)[:size]
-		clear(b)
+		clear(b[min(from, size):])
 		return b
 	}
 	return make([]byte, size, 1<<c)
@@ -64,7 +68,7 @@ func (p *bufferPool) Reallocate(size int, b []byte) []byte {
 		}
 		return b
 	}
-	nb := p.Allocate(size)
+	nb := p.allocate(size, len(b))
 	copy(nb, b)
 	p.Free(b)
 	return nb
