@@ -1,6 +1,7 @@
 package local
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -250,6 +251,9 @@ func decodeDictionary(mem memory.Allocator, data arrow.ArrayData, want arrow.Dat
 	arr := array.MakeFromData(data).(*array.Dictionary)
 	defer arr.Release()
 	dict := arr.Dictionary()
+	if out, ok := expandDictionary(mem, arr, dict, want); ok {
+		return out, nil
+	}
 	b := array.NewBinaryBuilder(mem, want.(arrow.BinaryDataType))
 	defer b.Release()
 	b.Reserve(arr.Len())
@@ -283,6 +287,147 @@ func decodeDictionary(mem memory.Allocator, data arrow.ArrayData, want arrow.Dat
 	defer out.Release()
 	out.Data().Retain()
 	return out.Data(), nil
+}
+
+// expandDictionary decodes the common dictionary array, int32 indices into
+// strings or binaries without NULLs (what pqarrow reads from a Parquet
+// dictionary), in two passes over the indices: lengths, then bytes. It
+// reports false for any other.
+func expandDictionary(mem memory.Allocator, arr *array.Dictionary, dict arrow.Array, want arrow.DataType) (arrow.ArrayData, bool) {
+	indices, ok := arr.Indices().(*array.Int32)
+	if !ok || dict.NullN() > 0 {
+		return nil, false
+	}
+	var offs []int32
+	var src []byte
+	switch d := dict.(type) {
+	case *array.String:
+		offs, src = d.ValueOffsets(), d.ValueBytes()
+	case *array.Binary:
+		offs, src = d.ValueOffsets(), d.ValueBytes()
+	default:
+		return nil, false
+	}
+	base := int64(0)
+	if len(offs) > 0 {
+		base = int64(offs[0])
+	}
+	idx := indices.Int32Values()
+	n, nd := len(idx), int32(dict.Len())
+	nulls := indices.NullN() > 0
+	var total int64
+	for i, j := range idx {
+		if nulls && indices.IsNull(i) {
+			continue
+		}
+		if j < 0 || j >= nd {
+			return nil, false // the slow path reports it
+		}
+		total += int64(offs[j+1] - offs[j])
+	}
+	if total > math.MaxInt32 {
+		return nil, false
+	}
+	offBuf := memory.NewResizableBuffer(mem)
+	offBuf.Resize((n + 1) * 4)
+	dst := arrow.Int32Traits.CastFromBytes(offBuf.Bytes())
+	// Room for an 8-byte store past the last value: values of up to 8
+	// bytes, most dictionary entries, are copied as one word.
+	valBuf := memory.NewResizableBuffer(mem)
+	valBuf.Resize(int(total) + 8)
+	out := valBuf.Bytes()
+	at := 0
+	for i, j := range idx {
+		dst[i] = int32(at)
+		if nulls && indices.IsNull(i) {
+			continue
+		}
+		lo, hi := int(int64(offs[j])-base), int(int64(offs[j+1])-base)
+		if hi-lo <= 8 && lo+8 <= len(src) {
+			binary.LittleEndian.PutUint64(out[at:], binary.LittleEndian.Uint64(src[lo:]))
+		} else {
+			copy(out[at:], src[lo:hi])
+		}
+		at += hi - lo
+	}
+	dst[n] = int32(at)
+	valBuf.Resize(at)
+	bufs := []*memory.Buffer{nil, offBuf, valBuf}
+	if indices.NullN() > 0 {
+		// The indices' validity, from their offset to this array's zero.
+		bits := memory.NewResizableBuffer(mem)
+		bits.Resize(int(bitutil.BytesForBits(int64(n))))
+		bitutil.CopyBitmap(indices.NullBitmapBytes(), indices.Data().Offset(), n, bits.Bytes(), 0)
+		bufs[0] = bits
+		defer bits.Release()
+	}
+	data := array.NewData(want, n, bufs, nil, indices.NullN(), 0)
+	offBuf.Release()
+	valBuf.Release()
+	return data, true
+}
+
+// readStringsAsDictionaries has pqarrow read the string and binary columns
+// among cols whose every data page, in the row groups to read, is
+// dictionary-encoded as Arrow dictionaries: their values are then looked up
+// in one pass (expandDictionary), where pqarrow builds them a value at a
+// time. It reports whether it changed any. A column whose pages fell back
+// to plain encoding, or whose file does not say, is read as it is.
+func readStringsAsDictionaries(pf *file.Reader, m *pqarrow.SchemaManifest, cols []fileColumn, rowGroups []int) bool {
+	changed := false
+	for _, c := range cols {
+		sf := &m.Fields[c.field]
+		if !isLeaf(sf) || sf.ColIndex < 0 {
+			continue
+		}
+		id := sf.Field.Type.ID()
+		if id != arrow.STRING && id != arrow.BINARY {
+			continue
+		}
+		if !dictionaryEncoded(pf, sf.ColIndex, rowGroups) {
+			continue
+		}
+		f := *sf.Field
+		f.Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
+		sf.Field = &f
+		changed = true
+	}
+	return changed
+}
+
+// The Parquet format's page types of data pages (pqarrow's name for the
+// type is internal).
+const (
+	parquetDataPage   = 0
+	parquetDataPageV2 = 3
+)
+
+// dictionaryEncoded reports whether every data page of column col in the
+// row groups is dictionary-encoded, as the chunks' page encoding
+// statistics tell.
+func dictionaryEncoded(pf *file.Reader, col int, rowGroups []int) bool {
+	md := pf.MetaData()
+	for _, rg := range rowGroups {
+		cc, err := md.RowGroup(rg).ColumnChunk(col)
+		if err != nil {
+			return false
+		}
+		stats := cc.EncodingStats()
+		data := 0
+		for _, st := range stats {
+			if t := int64(st.PageType); t != parquetDataPage && t != parquetDataPageV2 {
+				continue
+			}
+			if st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
+				return false
+			}
+			data++
+		}
+		if data == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // readIntegersRaw has pqarrow read the decimal and date columns among cols

@@ -61,10 +61,20 @@ func (p *partition) Open(ctx context.Context, mem memory.Allocator) (rr array.Re
 	if err != nil {
 		return nil, err
 	}
-	readIntegersRaw(pf, fr.Manifest, cols)
 	for _, rg := range p.rowGroups {
 		if rg >= pf.NumRowGroups() {
 			return nil, fmt.Errorf("local: %s: row group %d is gone; the file changed after the scan was planned", p.path, rg)
+		}
+	}
+	readIntegersRaw(pf, fr.Manifest, cols)
+	// A batch of dictionaries must not span row groups (each has its own
+	// dictionary, and pqarrow yields a batch in one piece): with any, the
+	// row groups are read one reader after another.
+	groups := [][]int{p.rowGroups}
+	if readStringsAsDictionaries(pf, fr.Manifest, cols, p.rowGroups) {
+		groups = make([][]int, len(p.rowGroups))
+		for i := range p.rowGroups {
+			groups[i] = p.rowGroups[i : i+1]
 		}
 	}
 	// The Parquet reader yields each file field once, in the order its
@@ -81,14 +91,6 @@ func (p *partition) Open(ctx context.Context, mem memory.Allocator) (rr array.Re
 		}
 		src[i] = j
 	}
-	inner, err := fr.GetRecordReader(ctx, leaves, p.rowGroups)
-	if err != nil {
-		return nil, fmt.Errorf("local: reading %s: %w", p.path, err)
-	}
-	if inner.Schema().NumFields() != len(pos) {
-		inner.Release()
-		return nil, fmt.Errorf("local: reading %s: the Parquet reader returned %d columns, want %d", p.path, inner.Schema().NumFields(), len(pos))
-	}
 	remaining := int64(-1)
 	if p.limit > 0 {
 		remaining = p.limit
@@ -99,13 +101,37 @@ func (p *partition) Open(ctx context.Context, mem memory.Allocator) (rr array.Re
 		schema:    p.schema,
 		path:      p.path,
 		file:      pf,
-		inner:     inner,
+		reader:    fr,
+		leaves:    leaves,
+		groups:    groups,
+		fields:    len(pos),
 		src:       src,
 		remaining: remaining,
 		rows:      p.numRows,
 	}
+	if err := r.nextInner(); err != nil {
+		return nil, err
+	}
 	r.refs.Store(1)
 	return r, nil
+}
+
+// nextInner starts the Parquet reader of the next group of row groups.
+func (r *recordReader) nextInner() error {
+	if r.inner != nil {
+		r.inner.Release()
+		r.inner = nil
+	}
+	inner, err := r.reader.GetRecordReader(r.ctx, r.leaves, r.groups[0])
+	if err != nil {
+		return fmt.Errorf("local: reading %s: %w", r.path, err)
+	}
+	if inner.Schema().NumFields() != r.fields {
+		inner.Release()
+		return fmt.Errorf("local: reading %s: the Parquet reader returned %d columns, want %d", r.path, inner.Schema().NumFields(), r.fields)
+	}
+	r.inner, r.groups = inner, r.groups[1:]
+	return nil
 }
 
 // recordReader streams a partition's rows from a Parquet file, converting
@@ -117,6 +143,10 @@ type recordReader struct {
 	schema    *arrow.Schema
 	path      string
 	file      *file.Reader         // nil once closed
+	reader    *pqarrow.FileReader  // over file
+	leaves    []int                // the leaf columns read
+	groups    [][]int              // the groups of row groups still to read, one reader each
+	fields    int                  // the fields each reader yields
 	inner     pqarrow.RecordReader // nil once released
 	src       []int                // output column i is inner column src[i]
 	remaining int64                // rows still to yield, or -1 for all
@@ -170,10 +200,18 @@ func (r *recordReader) Next() (ok bool) {
 		r.close()
 		return false
 	}
-	if !r.inner.Next() {
+	for !r.inner.Next() {
+		err := r.inner.Err()
+		if (err == nil || err == io.EOF) && len(r.groups) > 0 {
+			if err := r.nextInner(); err != nil {
+				r.fail(err)
+				return false
+			}
+			continue
+		}
 		// The Parquet reader ends with io.EOF, also when a damaged page
 		// cuts a column short: count the rows to tell.
-		switch err := r.inner.Err(); {
+		switch {
 		case err != nil && err != io.EOF:
 			r.fail(fmt.Errorf("local: reading %s: %w", r.path, err))
 		case r.read != r.rows:
