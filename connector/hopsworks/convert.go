@@ -120,7 +120,7 @@ func (p *columnPlan) convert(ctx context.Context, mem memory.Allocator, rec arro
 // convertible reports whether convertArray converts arrays of type from to
 // type to.
 func convertible(from, to arrow.DataType) bool {
-	if arrow.TypeEqual(from, to) {
+	if arrow.TypeEqual(from, to) || relabels(from, to) {
 		return true
 	}
 	switch to := to.(type) {
@@ -175,6 +175,9 @@ func convertArray(ctx context.Context, mem memory.Allocator, a arrow.Array, to a
 		a.Retain()
 		return a, nil
 	}
+	if relabels(a.DataType(), to) {
+		return relabel(a, to), nil
+	}
 	switch to := to.(type) {
 	case *arrow.ListType:
 		switch a := a.(type) {
@@ -200,6 +203,33 @@ func convertArray(ctx context.Context, mem memory.Allocator, a arrow.Array, to a
 		return copyValues[[]byte](a, array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)), nil
 	}
 	return castArray(ctx, mem, a, to)
+}
+
+// relabels reports whether arrays of type from hold the values of type to
+// in its layout, so that converting them is giving their buffers the
+// other type: timestamps of the same unit whatever their zones (the
+// values are instants, UTC, either way; DuckDB sends TIMESTAMP WITH TIME
+// ZONE with one), and decimals of the same scale and a precision no
+// larger than to's, whose every value fits.
+func relabels(from, to arrow.DataType) bool {
+	switch from := from.(type) {
+	case *arrow.TimestampType:
+		to, ok := to.(*arrow.TimestampType)
+		return ok && from.Unit == to.Unit
+	case *arrow.Decimal128Type:
+		to, ok := to.(*arrow.Decimal128Type)
+		return ok && from.Scale == to.Scale && from.Precision <= to.Precision
+	}
+	return false
+}
+
+// relabel returns a's values as an array of type to, sharing a's buffers
+// (see relabels). The caller releases the result.
+func relabel(a arrow.Array, to arrow.DataType) arrow.Array {
+	d := a.Data()
+	data := array.NewData(to, d.Len(), d.Buffers(), d.Children(), d.NullN(), d.Offset())
+	defer data.Release()
+	return array.MakeFromData(data)
 }
 
 // copyValues copies the values of a view array into b, which it releases,
@@ -228,8 +258,16 @@ func copyValues[T any](a interface {
 }
 
 // castArray casts a with Arrow's kernels: values that do not fit are
-// errors, but timestamps may lose digits below the microsecond.
-func castArray(ctx context.Context, mem memory.Allocator, a arrow.Array, to arrow.DataType) (arrow.Array, error) {
+// errors, but timestamps may lose digits below the microsecond. A kernel
+// that panics (Arrow 15's timestamp cast between zones of one unit did,
+// on any input; relabel serves that case now) fails the cast instead of
+// the program.
+func castArray(ctx context.Context, mem memory.Allocator, a arrow.Array, to arrow.DataType) (out arrow.Array, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("arrow's cast failed: %v", r)
+		}
+	}()
 	opts := compute.SafeCastOptions(to)
 	opts.AllowTimeTruncate = true
 	return compute.CastArray(compute.WithAllocator(ctx, mem), a, opts)

@@ -64,6 +64,11 @@ func TestConvertWireTypes(t *testing.T) {
 		{"timestamp in milliseconds", "timestamp", &arrow.TimestampType{Unit: arrow.Millisecond},
 			`[{"f0":"2026-01-31T12:00:00.123"}]`, []string{noon.Truncate(time.Millisecond).Format(time.RFC3339Nano)}, ""},
 		{"date64", "date", arrow.FixedWidthTypes.Date64, `[{"f0":"2026-01-31"},{"f0":null}]`, []string{day.Format(time.RFC3339Nano), "NULL"}, ""},
+		{"timestamp in microseconds with a zone", "timestamp", &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"},
+			`[{"f0":"2026-01-31T12:00:00.123456Z"},{"f0":null}]`, []string{noon.Format(time.RFC3339Nano), "NULL"}, ""},
+		{"timestamp in microseconds with another zone", "timestamp", &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "Europe/Paris"},
+			`[{"f0":"2026-01-31T13:00:00.123456+01:00"}]`, []string{noon.Format(time.RFC3339Nano)}, ""},
+		{"narrower decimal", "decimal(12,2)", &arrow.Decimal128Type{Precision: 5, Scale: 2}, `[{"f0":"125.50"},{"f0":null},{"f0":"-0.05"}]`, []string{"125.50", "NULL", "-0.05"}, ""},
 		{"wider decimal", "decimal(12,2)", &arrow.Decimal128Type{Precision: 38, Scale: 2}, `[{"f0":"12.50"},{"f0":"-0.05"}]`, []string{"12.50", "-0.05"}, ""},
 		{"int64 for int", "int", arrow.PrimitiveTypes.Int64, `[{"f0":7},{"f0":null}]`, []string{"7", "NULL"}, ""},
 		{"upper-case alias", "bigint", arrow.PrimitiveTypes.Int64, `[{"F0":7}]`, []string{"7"}, "F0"},
@@ -88,6 +93,73 @@ func TestConvertWireTypes(t *testing.T) {
 			assert.Equal(t, tt.want, texts(out.Column(0)))
 		})
 	}
+}
+
+// TestConvertRelabels checks that timestamps of the feature's unit in
+// any zone, and decimals of its scale and a precision that fits, keep
+// their buffers: the converted column shares the wire column's memory,
+// also for a slice of the batch, and outlives the batch.
+func TestConvertRelabels(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	tests := []struct {
+		typ  string
+		wire arrow.DataType
+		json string
+		want []string
+	}{
+		{"timestamp", &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"},
+			`[{"f0":"2026-01-31T12:00:00Z"},{"f0":null},{"f0":"2026-02-01T00:00:00.5Z"}]`,
+			[]string{"NULL", "2026-02-01T00:00:00.5Z"}},
+		{"decimal(12,2)", &arrow.Decimal128Type{Precision: 10, Scale: 2}, `[{"f0":"1.00"},{"f0":null},{"f0":"-7.25"}]`,
+			[]string{"NULL", "-7.25"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ, func(t *testing.T) {
+			rec := wireRecord(t, mem, "f0", tt.wire, tt.json)
+			sliced := rec.NewSlice(1, 3)
+			rec.Release()
+			fs := features(t, tt.typ)
+			plan, err := planColumns(sliced.Schema(), fs, fs)
+			require.NoError(t, err)
+			assert.Equal(t, []bool{true}, plan.cast)
+			out, err := plan.convert(context.Background(), mem, sliced)
+			require.NoError(t, err)
+			defer out.Release()
+			in := sliced.Column(0).Data().Buffers()[1].Bytes()
+			got := out.Column(0).Data().Buffers()[1].Bytes()
+			assert.Same(t, &in[0], &got[0], "the values are not copied")
+			sliced.Release()
+			assert.True(t, arrow.TypeEqual(fs[0].DataType, out.Column(0).DataType()))
+			assert.Equal(t, tt.want, texts(out.Column(0)))
+		})
+	}
+	t.Run("a decimal of a larger precision is cast, and checked", func(t *testing.T) {
+		wide := &arrow.Decimal128Type{Precision: 20, Scale: 2}
+		assert.False(t, relabels(wide, &arrow.Decimal128Type{Precision: 12, Scale: 2}))
+		rec := wireRecord(t, mem, "f0", wide, `[{"f0":"123456789012345.00"}]`)
+		defer rec.Release()
+		fs := features(t, "decimal(12,2)")
+		plan, err := planColumns(rec.Schema(), fs, fs)
+		require.NoError(t, err)
+		_, err = plan.convert(context.Background(), mem, rec)
+		require.Error(t, err)
+	})
+	t.Run("a kernel that panics is an error", func(t *testing.T) {
+		// Arrow 15's cast between zones of one unit panics; convertArray
+		// relabels instead, and castArray turns the panic into an error.
+		// Its allocations are lost with the panic: a plain allocator.
+		// (An Arrow release that fixes the cast fails this test: find
+		// another panicking cast or drop the test then.)
+		goMem := memory.NewGoAllocator()
+		rec := wireRecord(t, goMem, "f0", &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, `[{"f0":"2026-01-31T12:00:00Z"}]`)
+		defer rec.Release()
+		_, err := castArray(context.Background(), goMem, rec.Column(0), &arrow.TimestampType{Unit: arrow.Microsecond})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "cast failed")
+	})
+	assert.False(t, relabels(&arrow.TimestampType{Unit: arrow.Nanosecond}, &arrow.TimestampType{Unit: arrow.Microsecond}))
+	assert.False(t, relabels(&arrow.Decimal128Type{Precision: 10, Scale: 3}, &arrow.Decimal128Type{Precision: 12, Scale: 2}))
 }
 
 func TestConvertViewsDictionariesAndNesting(t *testing.T) {

@@ -3,6 +3,8 @@ package hopsworks
 import (
 	"strings"
 
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/decimal128"
 	"github.com/apache/arrow/go/v15/arrow/scalar"
 
 	"github.com/hopsql/hopsql/connector"
@@ -102,12 +104,12 @@ func (t *translator) translate(p connector.Predicate, neg bool) *filterNode {
 		}
 		return t.like(p.Column, p.Pattern)
 	case connector.IsNull:
-		if p.Not != neg {
-			return t.leftOut() // IS NOT NULL has no condition
-		}
 		f, ok := t.feature(p.Column)
 		if !ok {
 			return t.leftOut()
+		}
+		if p.Not != neg {
+			return t.notNull(f)
 		}
 		// A null value with EQUALS is the backend's IS NULL.
 		return leafNode(f, condEqual, nullLiteral())
@@ -199,6 +201,54 @@ func (t *translator) notIn(column string, values []scalar.Scalar) *filterNode {
 		nodes[i] = t.compare(column, connector.Ne, v)
 	}
 	return andOf(nodes)
+}
+
+// notNull translates "column IS NOT NULL" into column = v OR column <> v,
+// v a value of the feature's type (zero, the empty string, the epoch,
+// true). The model has no IS NOT NULL: the backend's FilterController
+// turns a null value into IS NULL only with EQUALS (or IS); with
+// NOT_EQUALS it writes "<> NULL", which holds for no row. The disjunction
+// is exact under SQL's three-valued logic: for a null column both
+// comparisons are unknown, and for any other value exactly one is true,
+// NaN included, whether the server orders NaN above every float
+// (DuckDB, the Query Service's engine) or compares it as IEEE 754 does
+// (NaN <> v is true either way). Features without literals (binary,
+// arrays, structs) are left out.
+func (t *translator) notNull(f connector.Feature) *filterNode {
+	v, ok := pivotValue(f.DataType)
+	if !ok {
+		return t.leftOut()
+	}
+	lit, ok := renderLiteral(f, v)
+	if !ok {
+		return t.leftOut()
+	}
+	return orOf([]*filterNode{leafNode(f, condEqual, lit), leafNode(f, condNotEqual, lit)})
+}
+
+// pivotValue returns the value notNull compares a feature of type dt
+// with, or false for a type without literals in the model.
+func pivotValue(dt arrow.DataType) (scalar.Scalar, bool) {
+	if dt == nil {
+		return nil, false
+	}
+	switch dt.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+		return scalar.NewInt64Scalar(0), true
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return scalar.NewFloat64Scalar(0), true
+	case arrow.DECIMAL128:
+		return scalar.NewDecimal128Scalar(decimal128.Num{}, dt), true
+	case arrow.BOOL:
+		return scalar.NewBooleanScalar(true), true
+	case arrow.STRING:
+		return scalar.NewStringScalar(""), true
+	case arrow.DATE32:
+		return scalar.NewDate32Scalar(0), true
+	case arrow.TIMESTAMP:
+		return scalar.NewTimestampScalar(0, dt), true
+	}
+	return nil, false
 }
 
 // like translates "column LIKE pattern". Patterns with a backslash are left

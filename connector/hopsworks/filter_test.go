@@ -139,7 +139,7 @@ func TestTranslateFilterLeaves(t *testing.T) {
 		{"not not like", connector.Not{X: connector.Like{Column: "name", Pattern: "a%", Not: true}}, "name", condLike, sp("a%"), "`name` LIKE 'a%'"},
 		{"not is not null", connector.Not{X: connector.IsNull{Column: "n", Not: true}}, "n", condEqual, nil, "`n` IS NULL"},
 		{"and with one expressible term", connector.And{compare("id", connector.Gt, i64(1)), connector.Like{Column: "name", Pattern: "a%", Not: true}}, "id", condGreater, sp("1"), "`id` > 1"},
-		{"not or keeps the expressible negations", connector.Not{X: connector.Or{compare("id", connector.Gt, i64(1)), connector.IsNull{Column: "n"}}}, "id", condLessEqual, sp("1"), "`id` <= 1"},
+		{"not or keeps the expressible negations", connector.Not{X: connector.Or{compare("id", connector.Gt, i64(1)), connector.Like{Column: "name", Pattern: "a%"}}}, "id", condLessEqual, sp("1"), "`id` <= 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,10 +180,11 @@ func TestTranslateFilterLeavesOut(t *testing.T) {
 		{"not like", connector.Like{Column: "name", Pattern: "a%", Not: true}},
 		{"like with an escape", connector.Like{Column: "name", Pattern: `100\%`}},
 		{"like on a number", connector.Like{Column: "id", Pattern: "1%"}},
-		{"is not null", connector.IsNull{Column: "n", Not: true}},
-		{"not is null", connector.Not{X: connector.IsNull{Column: "n"}}},
-		{"or with an inexpressible term", connector.Or{compare("id", connector.Eq, i64(1)), connector.IsNull{Column: "n", Not: true}}},
-		{"not and with an inexpressible term", connector.Not{X: connector.And{compare("id", connector.Eq, i64(1)), connector.IsNull{Column: "n"}}}},
+		{"is not null on a binary feature", connector.IsNull{Column: "raw", Not: true}},
+		{"not is null on an array feature", connector.Not{X: connector.IsNull{Column: "tags"}}},
+		{"is not null on an unknown feature", connector.IsNull{Column: "nope", Not: true}},
+		{"or with an inexpressible term", connector.Or{compare("id", connector.Eq, i64(1)), connector.Like{Column: "name", Pattern: "a%", Not: true}}},
+		{"not and with an inexpressible term", connector.Not{X: connector.And{compare("id", connector.Eq, i64(1)), connector.Like{Column: "name", Pattern: "a%"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,7 +204,9 @@ func TestTranslateFilterTrees(t *testing.T) {
 		sql   string
 	}{
 		{"conjuncts, left-deep", []connector.Predicate{a, b, c}, "((`id` > 1) AND (`n` < 2)) AND (`name` LIKE 'x%')"},
-		{"conjuncts without the inexpressible", []connector.Predicate{a, connector.IsNull{Column: "n", Not: true}, b}, "(`id` > 1) AND (`n` < 2)"},
+		{"conjuncts without the inexpressible", []connector.Predicate{a, connector.Like{Column: "name", Pattern: "a%", Not: true}, b}, "(`id` > 1) AND (`n` < 2)"},
+		{"is not null in a conjunction", []connector.Predicate{a, connector.IsNull{Column: "n", Not: true}}, "(`id` > 1) AND ((`n` = 0) OR (`n` <> 0))"},
+		{"is not null in a disjunction", []connector.Predicate{connector.Or{a, connector.IsNull{Column: "x", Not: true}}}, "(`id` > 1) OR ((`x` = 0.0) OR (`x` <> 0.0))"},
 		{"or", []connector.Predicate{connector.Or{a, b, c}}, "((`id` > 1) OR (`n` < 2)) OR (`name` LIKE 'x%')"},
 		{"and in or", []connector.Predicate{connector.Or{connector.And{a, b}, c}}, "((`id` > 1) AND (`n` < 2)) OR (`name` LIKE 'x%')"},
 		{"not and is or of nots", []connector.Predicate{connector.Not{X: connector.And{a, b}}}, "(`id` <= 1) OR (`n` >= 2)"},
@@ -246,6 +249,49 @@ func checkLogic(t *testing.T, l *filterLogicDTO) {
 			assert.NotEqual(t, logicSingle, sub.Type, "SINGLE only at the root")
 			checkLogic(t, sub)
 		}
+	}
+}
+
+// TestTranslateIsNotNull checks IS NOT NULL on a feature of every type
+// with literals: column = v OR column <> v with a value of its type, sent
+// as two conditions under OR, exact.
+func TestTranslateIsNotNull(t *testing.T) {
+	fg := filterGroup(t)
+	tests := []struct {
+		feat  string
+		value string // the REST form of v
+		sql   string
+	}{
+		{"id", "0", "(`id` = 0) OR (`id` <> 0)"},
+		{"n", "0", "(`n` = 0) OR (`n` <> 0)"},
+		{"small", "0", "(`small` = 0) OR (`small` <> 0)"},
+		{"tiny", "0", "(`tiny` = 0) OR (`tiny` <> 0)"},
+		{"x", "0.0", "(`x` = 0.0) OR (`x` <> 0.0)"},
+		{"f", "0.0", "(`f` = 0.0) OR (`f` <> 0.0)"},
+		{"amount", "0.00", "(`amount` = 0.00) OR (`amount` <> 0.00)"},
+		{"ok", "True", "(`ok` = TRUE) OR (`ok` <> TRUE)"},
+		{"name", "", "(`name` = '') OR (`name` <> '')"},
+		{"day", "1970-01-01", "(`day` = DATE '1970-01-01') OR (`day` <> DATE '1970-01-01')"},
+		{"ts", "1970-01-01 00:00:00", "(`ts` = TIMESTAMP '1970-01-01 00:00:00') OR (`ts` <> TIMESTAMP '1970-01-01 00:00:00')"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.feat, func(t *testing.T) {
+			for _, p := range []connector.Predicate{
+				connector.IsNull{Column: tt.feat, Not: true},
+				connector.Not{X: connector.IsNull{Column: tt.feat}},
+			} {
+				n, exact := translateConjuncts(fg, []connector.Predicate{p})
+				require.NotNil(t, n)
+				assert.Equal(t, []bool{true}, exact)
+				assert.Equal(t, tt.sql, n.String())
+				want := `{"type":"OR","leftFilter":` + leafJSON(t, fg, tt.feat, condEqual, sp(tt.value)) +
+					`,"rightFilter":` + leafJSON(t, fg, tt.feat, condNotEqual, sp(tt.value)) + `,"leftLogic":null,"rightLogic":null}`
+				got, err := json.Marshal(n.restLogic(15))
+				require.NoError(t, err)
+				assert.JSONEq(t, want, string(got))
+				checkLogic(t, n.restLogic(15))
+			}
+		})
 	}
 }
 

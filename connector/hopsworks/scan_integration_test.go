@@ -178,6 +178,15 @@ func TestScanMatchesOracle(t *testing.T) {
 		{"not in", []string{"currency"},
 			[]connector.Predicate{connector.In{Column: "currency", Values: []scalar.Scalar{str("EUR")}, Not: true}},
 			func(r localtest.Row) bool { return r["currency"] != nil && r["currency"] != "EUR" }},
+		{"is not null", []string{"tx_id", "merchant_id"},
+			[]connector.Predicate{connector.IsNull{Column: "merchant_id", Not: true}},
+			func(r localtest.Row) bool { return r["merchant_id"] != nil }},
+		{"not is null, or", []string{"tx_id", "merchant_id"},
+			[]connector.Predicate{connector.Or{
+				connector.Not{X: connector.IsNull{Column: "merchant_id"}},
+				compare("tx_id", connector.Lt, i64(10)),
+			}},
+			func(r localtest.Row) bool { return r["merchant_id"] != nil || int64Below("tx_id", 10)(r) }},
 	}
 	for _, hqs := range []bool{false, true} {
 		srv := startServerWith(t, hopsworkstest.Config{HQSPayload: hqs})
@@ -204,6 +213,46 @@ func TestScanMatchesOracle(t *testing.T) {
 	}
 }
 
+// TestScanIsNotNull reads feature groups with NULLs in features of
+// several types through IS NOT NULL, which the model says as
+// column = v OR column <> v: the Query Service's answer is the oracle's,
+// NULLs out and every other value in.
+func TestScanIsNotNull(t *testing.T) {
+	srv := startServer(t)
+	c := connect(t, srv, "fraud", "fraud_user")
+	cases := []struct {
+		table, name string
+		columns     []string
+		notNull     []string
+	}{
+		{"customers_1", "customers", []string{"customer_id", "age", "country"}, []string{"age", "country"}},
+		{"merchants_1", "merchants", []string{"merchant_id", "risk_score"}, []string{"risk_score"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.table, func(t *testing.T) {
+			fg := featureGroup(t, c, "bank", tc.name, 1)
+			var preds []connector.Predicate
+			for _, col := range tc.notNull {
+				preds = append(preds, connector.IsNull{Column: col, Not: true})
+			}
+			s, err := c.PlanScan(context.Background(), fg, connector.ScanRequest{Columns: tc.columns, Filter: preds})
+			require.NoError(t, err)
+			assert.NotContains(t, strings.Join(s.Explain(), "\n"), "filter sent to Hopsworks: none")
+			all := oracle(t, "bank", tc.table, tc.columns, nil)
+			want := oracle(t, "bank", tc.table, tc.columns, func(r localtest.Row) bool {
+				for _, col := range tc.notNull {
+					if r[col] == nil {
+						return false
+					}
+				}
+				return true
+			})
+			require.Less(t, len(want), len(all), "the oracle drops NULLs")
+			assert.Equal(t, localtest.Sorted(want), localtest.Sorted(readScan(t, s)))
+		})
+	}
+}
+
 // TestScanUnexpressibleFilter sends nothing for a filter Hopsworks cannot
 // express: the scan returns every row, for the planner to filter.
 func TestScanUnexpressibleFilter(t *testing.T) {
@@ -212,7 +261,7 @@ func TestScanUnexpressibleFilter(t *testing.T) {
 	fg := featureGroup(t, c, "fraud", "transactions", 1)
 	s, err := c.PlanScan(context.Background(), fg, connector.ScanRequest{
 		Columns: []string{"tx_id"},
-		Filter:  []connector.Predicate{connector.IsNull{Column: "merchant_id", Not: true}},
+		Filter:  []connector.Predicate{connector.Like{Column: "currency", Pattern: "EUR", Not: true}},
 	})
 	require.NoError(t, err)
 	assert.Contains(t, s.Explain(), "filter sent to Hopsworks: none")

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/hopsql/hopsql/connector/local"
+	"github.com/hopsql/hopsql/planner"
 )
 
 // flightService is the Hopsworks Query Service ("flyingduck"): a plain
@@ -108,6 +109,22 @@ type pendingQuery struct {
 	// file rather than a feature group's directory.
 	file    string
 	expires time.Time
+
+	// plan is the plan of sql GetFlightInfo made, which the first DoGet
+	// of the ticket runs instead of planning sql again; later ones (a
+	// client may redeem a ticket again after a failure) plan anew, so
+	// that no two runs share one plan. Guarded by flightService.mu.
+	plan *planner.Plan
+}
+
+// takePlan returns the plan GetFlightInfo made for q, if no DoGet took it
+// yet.
+func (f *flightService) takePlan(q *pendingQuery) *planner.Plan {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := q.plan
+	q.plan = nil
+	return p
 }
 
 // addPending stores q under a new ticket and returns the ticket. Expired

@@ -80,7 +80,7 @@ func (f *flightService) prepare(ctx context.Context, c *caller, desc *flight.Fli
 		if err != nil {
 			return nil, nil, err
 		}
-		return &pendingQuery{subject: c.subject, command: desc.GetCmd(), sql: sql}, plan.Schema(), nil
+		return &pendingQuery{subject: c.subject, command: desc.GetCmd(), sql: sql, plan: plan}, plan.Schema(), nil
 	case flight.DescriptorPATH:
 		return f.preparePath(ctx, c, desc.GetPath())
 	}
@@ -175,6 +175,7 @@ func (f *flightService) preparePath(ctx context.Context, c *caller, path []strin
 		if err != nil {
 			return nil, nil, err
 		}
+		q.plan = plan
 		return q, plan.Schema(), nil
 	}
 	q.file = filepath.Join(f.wh.Dir(), m[1], m[2], m[3])

@@ -9,6 +9,8 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/flight"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
@@ -179,6 +181,78 @@ func TestFlightJoinWithSharedStore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"tx_id", "amount", "c_name", "c_country"}, fieldNames(res.schema))
 	assert.Equal(t, localtest.Sorted(want), localtest.Sorted(res.rows))
+}
+
+// TestFlightNullFilterValues reads customers through the query
+// constructor with filters whose value is null, as the backend renders
+// them: IS NULL with EQUALS, a NULL literal with NOT_EQUALS (no row), and
+// the disjunction column = v OR column <> v that says IS NOT NULL.
+func TestFlightNullFilterValues(t *testing.T) {
+	d := newDemoSession(t, Config{})
+	u := connectUser(t, d.s, "fraud")
+	age := func(cond string, value any) obj {
+		return obj{"feature": obj{"name": "age", "featureGroupId": d.customers}, "condition": cond, "value": value}
+	}
+	rows := func(keep func(localtest.Row) bool) [][]string {
+		return oracleRows(t, "bank", "customers_1", keep, "customer_id")
+	}
+	tests := []struct {
+		name   string
+		filter obj
+		want   [][]string
+	}{
+		{"equals null", obj{"type": "SINGLE", "leftFilter": age("EQUALS", nil)},
+			rows(func(r localtest.Row) bool { return r["age"] == nil })},
+		{"not equals null", obj{"type": "SINGLE", "leftFilter": age("NOT_EQUALS", nil)}, nil},
+		{"equal or not equal", obj{"type": "OR", "leftFilter": age("EQUALS", "0"), "rightFilter": age("NOT_EQUALS", "0")},
+			rows(func(r localtest.Row) bool { return r["age"] != nil })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answer := sql(t, d.s, d.key, d.pid, obj{"leftFeatureGroup": obj{"id": d.customers},
+				"leftFeatures": feats("customer_id"), "filter": tt.filter, "hiveEngine": true})
+			p := generationC(t, d, answer, map[string]int{"bank.customers_1": d.customers})
+			ctx := context.Background()
+			res, err := u.read(t, ctx, u.withCerts(t, ctx), cmd(p))
+			require.NoError(t, err)
+			assert.Equal(t, localtest.Sorted(tt.want), localtest.Sorted(res.rows))
+		})
+	}
+	require.NotEmpty(t, tests[0].want, "some ages are NULL")
+}
+
+// TestFlightTicketRedeemedTwice redeems one ticket twice: the first DoGet
+// runs the plan GetFlightInfo made, the second plans the query again, and
+// both stream the query's rows.
+func TestFlightTicketRedeemedTwice(t *testing.T) {
+	d := newDemoSession(t, Config{})
+	u := connectUser(t, d.s, "fraud")
+	ctx := context.Background()
+	info, err := u.client.GetFlightInfo(ctx, cmd(payload(t, obj{
+		"query_string": `SELECT "fg0"."tx_id" "tx_id" FROM "fraud.transactions_1" "fg0" WHERE "fg0"."amount" > 900`,
+		"features":     obj{"fraud.transactions_1": typedFeatures(t, "fraud", "transactions_1", true)}, "filters": nil,
+		"connectors": obj{"fraud.transactions_1": obj{"feature_group_id": d.tx, "time_travel_type": "hudi"}}})))
+	require.NoError(t, err)
+	want := oracleRows(t, "fraud", "transactions_1", func(r localtest.Row) bool { return decimal(t, r["amount"]) > 900 }, "tx_id")
+	require.NotEmpty(t, want)
+	for i := range 2 {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		stream, err := u.client.DoGet(u.withCerts(t, ctx), info.Endpoint[0].Ticket)
+		require.NoError(t, err)
+		rr, err := flight.NewRecordReader(stream, ipc.WithAllocator(mem))
+		require.NoError(t, err)
+		var got [][]string
+		for rr.Next() {
+			col := rr.Record().Column(0)
+			for j := 0; j < col.Len(); j++ {
+				got = append(got, []string{localtest.Text(localtest.Value(col, j))})
+			}
+		}
+		require.NoError(t, rr.Err())
+		rr.Release()
+		mem.AssertSize(t, 0)
+		assert.Equal(t, localtest.Sorted(want), localtest.Sorted(got), "DoGet %d", i+1)
+	}
 }
 
 func TestFlightSignedPayload(t *testing.T) {

@@ -112,9 +112,12 @@ func (f *flightService) open(ctx context.Context, c *caller, q *pendingQuery, me
 		}
 		return rr, nil
 	}
-	plan, err := f.plan(ctx, c, q.sql)
-	if err != nil {
-		return nil, err
+	plan := f.takePlan(q)
+	if plan == nil {
+		var err error
+		if plan, err = f.plan(ctx, c, q.sql); err != nil {
+			return nil, err
+		}
 	}
 	rr, err := plan.Run(ctx, &engine.Exec{Mem: mem, BatchSize: FlightBatchRows})
 	if err != nil {

@@ -162,7 +162,9 @@ func TestQueryFilters(t *testing.T) {
 		{"in a single value", single(f("country", "IN", "SE")), "`fg0`.`country` IN ('SE')"},
 		{"is null", single(f("age", "EQUALS", nil)), "`fg0`.`age` IS NULL"},
 		{"IS null", single(f("age", "IS", nil)), "`fg0`.`age` IS NULL"},
-		{"is not null", single(f("age", "NOT_EQUALS", nil)), "`fg0`.`age` IS NOT NULL"},
+		// The backend has no IS NOT NULL: a null value makes IS NULL
+		// with EQUALS and IS only, and a NULL literal otherwise.
+		{"not equals null", single(f("age", "NOT_EQUALS", nil)), "`fg0`.`age` <> NULL"},
 		{"feature to feature", single(f("country", "NOT_EQUALS", string(nameFeature))), "`fg0`.`country` <> `fg0`.`segment`"},
 		{"and", logic("AND", country, age), "`fg0`.`country` = 'SE' AND `fg0`.`age` > 30"},
 		{"or", logic("OR", country, age), "`fg0`.`country` = 'SE' OR `fg0`.`age` > 30"},

@@ -155,7 +155,10 @@ func filterNode(f *rfilter, qt quoting) *node {
 	switch f.value.kind {
 	case valueNull:
 		if f.cond == "NOT_EQUALS" {
-			return &node{op: "IS NOT NULL", l: lhs}
+			// FilterController turns a null value into IS NULL with
+			// EQUALS and IS only; with NOT_EQUALS it renders a NULL
+			// literal, and the condition holds for no row.
+			return binary("<>", lhs, leaf("NULL"))
 		}
 		return &node{op: "IS NULL", l: lhs}
 	case valueFeature:
@@ -221,7 +224,7 @@ func precedence(op string) (left, right int) {
 		return 22, 23
 	case "AND":
 		return 24, 25
-	case "IS NULL", "IS NOT NULL":
+	case "IS NULL":
 		return 28, 29
 	case "IN":
 		return 32, 33
@@ -253,7 +256,7 @@ func (n *node) unparseOperands(b *strings.Builder, left, right int) {
 	pl, pr := precedence(n.op)
 	n.l.unparse(b, left, pl)
 	switch n.op {
-	case "IS NULL", "IS NOT NULL":
+	case "IS NULL":
 		b.WriteString(" " + n.op)
 	case "IN":
 		b.WriteString(" IN (")
