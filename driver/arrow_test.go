@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,8 +64,12 @@ func TestQueryArrow(t *testing.T) {
 	assert.ErrorIs(t, err, ErrReadOnly)
 }
 
+// registerOther registers otherDriver once per test binary (go test
+// -count runs the test again in the same process).
+var registerOther sync.Once
+
 func TestQueryArrowOtherDriver(t *testing.T) {
-	sql.Register("hopsql-test-other", otherDriver{})
+	registerOther.Do(func() { sql.Register("hopsql-test-other", otherDriver{}) })
 	db, err := sql.Open("hopsql-test-other", "")
 	require.NoError(t, err)
 	defer db.Close()
