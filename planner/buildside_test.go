@@ -193,3 +193,51 @@ func TestAggregateInputFilteredByJoinKeys(t *testing.T) {
 		assert.Equal(t, localtest.Sorted(want), localtest.Sorted(query(t, "fraud", sql)))
 	})
 }
+
+// TestJoinsOrderedByEstimates checks that a cluster of inner joins streams
+// its largest relation and joins the filtered relation joined on its key
+// before the others, whatever the written order, that a join on a column
+// that is not the other relation's key (which could multiply the stream)
+// waits, and that the answer is the definition's.
+func TestJoinsOrderedByEstimates(t *testing.T) {
+	txs := localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1")
+	merchants := localtest.ReadTable(t, demoWarehouse, "bank", "merchants_1")
+	risky := map[any]bool{}
+	for _, m := range merchants {
+		if m["risk_score"] != nil && m["risk_score"].(float64) > 0.9 {
+			risky[m["merchant_id"]] = true
+		}
+	}
+	customers := localtest.Index(localtest.ReadTable(t, demoWarehouse, "bank", "customers_1"), "customer_id")
+	n := 0
+	for _, tx := range txs {
+		if risky[tx["merchant_id"]] && len(customers[tx["customer_id"]]) > 0 && tx["customer_id"] != nil {
+			n++
+		}
+	}
+	require.Positive(t, n)
+
+	const sql = `SELECT count(*) FROM bank::customers_1 c, transactions_1 t, bank::merchants_1 m
+		WHERE t.customer_id = c.customer_id AND t.merchant_id = m.merchant_id AND m.risk_score > 0.9`
+	plan, err := newPlanner(t, "fraud").Plan(context.Background(), "EXPLAIN "+sql)
+	require.NoError(t, err)
+	explain := plan.Explain()
+	// The first join (deepest in EXPLAIN) streams transactions against
+	// the filtered merchants; customers come last.
+	merchantsJoin := strings.Index(explain, "HashJoin inner on merchant_id = merchant_id")
+	customersJoin := strings.Index(explain, "HashJoin inner on customer_id = customer_id")
+	require.True(t, merchantsJoin >= 0 && customersJoin >= 0, explain)
+	assert.Less(t, customersJoin, merchantsJoin, explain)
+	assert.Less(t, strings.Index(explain, "Scan fraud::transactions_1 AS t"), strings.Index(explain, "Scan bank::merchants_1 AS m"), explain)
+	assert.Equal(t, [][]string{{strconv.Itoa(n)}}, query(t, "fraud", sql))
+
+	// Customers joined on country, not their key, could multiply the
+	// stream: the key join on merchants comes first though customers are
+	// smaller and written first.
+	plan, err = newPlanner(t, "fraud").Plan(context.Background(), `EXPLAIN SELECT count(*)
+		FROM bank::customers_1 c, transactions_1 t, bank::merchants_1 m
+		WHERE c.country = m.country AND t.merchant_id = m.merchant_id`)
+	require.NoError(t, err)
+	explain = plan.Explain()
+	assert.Less(t, strings.Index(explain, "country = country"), strings.Index(explain, "merchant_id = merchant_id"), explain)
+}

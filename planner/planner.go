@@ -133,9 +133,12 @@ func (s *Prepared) Plan(ctx context.Context, args ...any) (*Plan, error) {
 		}
 	}
 	pb := &physicalBuilder{ctx: ctx, src: s.src, analyze: s.src.analyze}
-	// With the scans planned, estimates know their rows: enough to judge
-	// where semi joins filter best.
+	// With the scans planned, estimates know their rows: enough to order
+	// joins and to judge where semi joins filter best.
 	if err := pb.planScans(logical); err != nil {
+		return nil, err
+	}
+	if logical, err = pushDown(reorderByEstimates(logical), nil); err != nil {
 		return nil, err
 	}
 	logical = filterAggregateInputs(logical)

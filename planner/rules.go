@@ -153,8 +153,16 @@ func pushIntoJoin(n *JoinNode, preds []Expr) (Node, error) {
 			default:
 				if k, ok := equiKey(p, lcols, rcols); ok {
 					n.Keys = append(n.Keys, k)
-				} else {
-					residual = append(residual, p)
+					continue
+				}
+				residual = append(residual, p)
+				// What a disjunction across the sides implies for each
+				// side filters it first.
+				if d := impliedBy(p, lcols); d != nil {
+					lp = append(lp, d)
+				}
+				if d := impliedBy(p, rcols); d != nil {
+					rp = append(rp, d)
 				}
 			}
 		}
@@ -222,10 +230,50 @@ func equiKey(p Expr, lcols, rcols map[int]bool) (JoinKey, bool) {
 }
 
 func filterAbove(n Node, preds []Expr) Node {
-	if len(preds) == 0 {
+	var kept []Expr
+	for _, p := range preds {
+		dup := false
+		for _, k := range kept {
+			dup = dup || sameExpr(k, p)
+		}
+		if !dup {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
 		return n
 	}
-	return &FilterNode{Input: n, Pred: and(preds)}
+	return &FilterNode{Input: n, Pred: and(kept)}
+}
+
+// impliedBy returns a condition over the columns cols alone that the
+// disjunction p implies, or nil: when every term of p has conjuncts over
+// cols alone, the disjunction of those. In TPC-H Q7,
+//
+//	(n1.n_name = 'FRANCE' AND n2.n_name = 'GERMANY') OR (n1.n_name = 'GERMANY' AND n2.n_name = 'FRANCE')
+//
+// implies n1.n_name = 'FRANCE' OR n1.n_name = 'GERMANY', which filters
+// nation n1 before its joins rather than their result. p still holds
+// where it stood: a row the implied condition keeps may fail it.
+func impliedBy(p Expr, cols map[int]bool) Expr {
+	or, ok := p.(*Logic)
+	if !ok || or.And || len(or.Terms) < 2 {
+		return nil
+	}
+	terms := make([]Expr, len(or.Terms))
+	for i, t := range or.Terms {
+		var mine []Expr
+		for _, c := range conjuncts(t) {
+			if ids := columnsOf(c); len(ids) > 0 && subset(ids, cols) {
+				mine = append(mine, c)
+			}
+		}
+		if len(mine) == 0 {
+			return nil
+		}
+		terms[i] = and(mine)
+	}
+	return &Logic{Terms: terms}
 }
 
 // substitute rewrites e to read the columns that cols maps to; it fails if e
