@@ -1,9 +1,13 @@
 package local
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/metadata"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 	"github.com/hopsql/hopsql/connector"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,4 +39,41 @@ func TestFooterCacheFollowsRewrites(t *testing.T) {
 	writeParquet(t, path, fx.fg.Schema(), `[{"id": 3, "name": "c"}, {"id": 4, "name": "dd"}, {"id": 5, "name": null}]`, parquetOptions{rowGroup: 2})
 	assert.Equal(t, `[3,4,5] ["c","dd",null]`, read())
 	assert.NotSame(t, cached, fx.w.footers.m[path].md)
+}
+
+// TestFooterCacheBudget checks that the cache keeps its estimate of parsed
+// footers within its budget, making way for new entries and leaving out a
+// footer larger than the whole budget.
+func TestFooterCacheBudget(t *testing.T) {
+	fx := makeFeatureGroup(t, "id bigint", "name string")
+	var paths []string
+	for i := range 3 {
+		p := fx.path(fmt.Sprintf("part-%d.parquet", i))
+		writeParquet(t, p, fx.fg.Schema(), `[{"id": 1, "name": "a"}]`, parquetOptions{})
+		paths = append(paths, p)
+	}
+	footer := func(p string) (os.FileInfo, *metadata.FileMetaData) {
+		pf, _, err := openParquet(p, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator, nil)
+		require.NoError(t, err)
+		defer pf.Close()
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		return fi, pf.MetaData()
+	}
+	fi, md := footer(paths[0])
+	cost := int64(md.Size()) * parsedFooterFactor
+
+	c := newFooterCache(2 * cost)
+	for _, p := range paths {
+		fi, md := footer(p)
+		c.put(p, fi, md)
+		assert.Same(t, md, c.get(p, fi), "the newest footer is kept")
+		assert.LessOrEqual(t, c.used, c.budget)
+	}
+	assert.Len(t, c.m, 2, "two footers fit the budget")
+
+	small := newFooterCache(cost - 1)
+	small.put(paths[0], fi, md)
+	assert.Nil(t, small.get(paths[0], fi), "a footer past the whole budget is not kept")
+	assert.Zero(t, small.used)
 }

@@ -44,7 +44,7 @@ func Open(dir string) (*Warehouse, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("local: opening warehouse: %s is not a directory; a warehouse is a directory holding one directory per project", dir)
 	}
-	return &Warehouse{BatchSize: DefaultBatchSize, dir: filepath.Clean(dir), footers: newFooterCache()}, nil
+	return &Warehouse{BatchSize: DefaultBatchSize, dir: filepath.Clean(dir), footers: newFooterCache(footerCacheBudget)}, nil
 }
 
 // Dir returns the warehouse directory.
