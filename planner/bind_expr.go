@@ -283,6 +283,10 @@ func (b *binder) compare(op connector.Op, l, r Expr) (Expr, error) {
 	if l.Type().ID() == arrow.NULL || r.Type().ID() == arrow.NULL {
 		return &Const{Value: scalar.MakeNullScalar(arrow.FixedWidthTypes.Boolean)}, nil
 	}
+	// A constant expression (TPC-H Q19's l_quantity <= 1 + 10) is folded
+	// first, so that it is the constant that takes the column's type and
+	// not the column, a cast of every row, that takes the constant's.
+	l, r = foldConstants(l), foldConstants(r)
 	if c, ok := r.(*Const); ok {
 		if v, err := castConst(c.Value, l.Type()); err == nil {
 			return &Compare{Op: op, L: l, R: &Const{Value: v}}, nil

@@ -241,3 +241,22 @@ func TestJoinsOrderedByEstimates(t *testing.T) {
 	explain = plan.Explain()
 	assert.Less(t, strings.Index(explain, "country = country"), strings.Index(explain, "merchant_id = merchant_id"), explain)
 }
+
+// TestComparisonWithConstantExpression checks that a constant expression
+// compared with a column takes the column's type, leaving the column
+// uncast (a cast of every row), and that the answer is unchanged.
+func TestComparisonWithConstantExpression(t *testing.T) {
+	const sql = "SELECT count(*) FROM transactions_1 WHERE amount <= 1 + 10"
+	plan, err := newPlanner(t, "fraud").Plan(context.Background(), "EXPLAIN "+sql)
+	require.NoError(t, err)
+	assert.NotContains(t, plan.Explain(), "CAST(", plan.Explain())
+	assert.Contains(t, plan.Explain(), "amount <= 11")
+	n := 0
+	for _, tx := range localtest.ReadTable(t, demoWarehouse, "fraud", "transactions_1") {
+		if tx["amount"] != nil && decimalValue(t, tx["amount"]) <= 11 {
+			n++
+		}
+	}
+	require.Positive(t, n)
+	assert.Equal(t, [][]string{{strconv.Itoa(n)}}, query(t, "fraud", sql))
+}

@@ -331,10 +331,10 @@ func expandDictionary(mem memory.Allocator, arr *array.Dictionary, dict arrow.Ar
 	offBuf := memory.NewResizableBuffer(mem)
 	offBuf.Resize((n + 1) * 4)
 	dst := arrow.Int32Traits.CastFromBytes(offBuf.Bytes())
-	// Room for an 8-byte store past the last value: values of up to 8
-	// bytes, most dictionary entries, are copied as one word.
+	// Room for a 16-byte store past the last value: values of up to 16
+	// bytes, most dictionary entries, are copied as one or two words.
 	valBuf := memory.NewResizableBuffer(mem)
-	valBuf.Resize(int(total) + 8)
+	valBuf.Resize(int(total) + 16)
 	out := valBuf.Bytes()
 	at := 0
 	for i, j := range idx {
@@ -343,9 +343,13 @@ func expandDictionary(mem memory.Allocator, arr *array.Dictionary, dict arrow.Ar
 			continue
 		}
 		lo, hi := int(int64(offs[j])-base), int(int64(offs[j+1])-base)
-		if hi-lo <= 8 && lo+8 <= len(src) {
+		switch n := hi - lo; {
+		case n <= 8 && lo+8 <= len(src):
 			binary.LittleEndian.PutUint64(out[at:], binary.LittleEndian.Uint64(src[lo:]))
-		} else {
+		case n <= 16 && lo+16 <= len(src):
+			binary.LittleEndian.PutUint64(out[at:], binary.LittleEndian.Uint64(src[lo:]))
+			binary.LittleEndian.PutUint64(out[at+8:], binary.LittleEndian.Uint64(src[lo+8:]))
+		default:
 			copy(out[at:], src[lo:hi])
 		}
 		at += hi - lo

@@ -34,6 +34,8 @@ func TestConform(t *testing.T) {
 			`["x", "y", null, "x", "z"]`, `["y", null, "x"]`},
 		{"int32 dictionary (the one-pass path)", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}, arrow.BinaryTypes.String,
 			`["x", "a value longer than eight bytes", "yz", null, "", "x"]`, `["a value longer than eight bytes", "yz", null]`},
+		{"int32 dictionary, values of 9 to 16 bytes", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}, arrow.BinaryTypes.String,
+			`["a twelve-byt", "a value that is longer than sixteen bytes", null, "a twelve-byt", "z"]`, `["a value that is longer than sixteen bytes", null, "a twelve-byt"]`},
 		{"int32 dictionary of binaries", &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.Binary},
 			arrow.BinaryTypes.Binary, `["AA==", "AQIDBAUGBwgJ", null, "AA==", "Aw=="]`, `["AQIDBAUGBwgJ", null, "AA=="]`},
 		{"large list", arrow.LargeListOf(&arrow.TimestampType{Unit: arrow.Millisecond}), arrow.ListOf(us),
