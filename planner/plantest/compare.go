@@ -28,19 +28,22 @@ import (
 //   - A DATE equals the TIMESTAMP at its midnight.
 //   - Anything else compares by its canonical text.
 
-type class int
+// Class is how Compare treats the values of a DuckDB type.
+type Class int
 
+// The classes: text compared as it is written, exact numbers (integers and
+// decimals), floats (within a relative tolerance), booleans and times.
 const (
-	classText class = iota
-	classExact
-	classFloat
-	classBool
-	classTime
+	ClassText Class = iota
+	ClassExact
+	ClassFloat
+	ClassBool
+	ClassTime
 )
 
-// typeClass returns the comparison class of a DuckDB type name and, for
+// TypeClass returns the comparison class of a DuckDB type name and, for
 // decimals, the scale (-1 otherwise).
-func typeClass(t string) (class, int) {
+func TypeClass(t string) (Class, int) {
 	u := strings.ToUpper(strings.TrimSpace(t))
 	switch {
 	case strings.HasPrefix(u, "DECIMAL"):
@@ -50,26 +53,26 @@ func typeClass(t string) (class, int) {
 				scale = s
 			}
 		}
-		return classExact, scale
+		return ClassExact, scale
 	case u == "DOUBLE" || u == "FLOAT" || u == "REAL":
-		return classFloat, -1
+		return ClassFloat, -1
 	case u == "BOOLEAN":
-		return classBool, -1
+		return ClassBool, -1
 	case u == "DATE" || strings.HasPrefix(u, "TIMESTAMP"):
-		return classTime, -1
+		return ClassTime, -1
 	}
 	switch u {
 	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
 		"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT":
-		return classExact, -1
+		return ClassExact, -1
 	}
-	return classText, -1
+	return ClassText, -1
 }
 
 // cell is a parsed value.
 type cell struct {
 	null  bool
-	class class
+	class Class
 	scale int // decimal scale, -1 for integers
 	rat   *big.Rat
 	f     float64
@@ -82,21 +85,21 @@ func parseCell(v Value, typ string) (cell, error) {
 		return cell{null: true}, nil
 	}
 	c := cell{text: v.Text}
-	c.class, c.scale = typeClass(typ)
+	c.class, c.scale = TypeClass(typ)
 	switch c.class {
-	case classExact:
+	case ClassExact:
 		r, ok := new(big.Rat).SetString(v.Text)
 		if !ok {
 			return c, fmt.Errorf("%q is not a number of type %s", v.Text, typ)
 		}
 		c.rat = r
-	case classFloat:
+	case ClassFloat:
 		f, err := strconv.ParseFloat(v.Text, 64)
 		if err != nil {
 			return c, fmt.Errorf("%q is not a number of type %s", v.Text, typ)
 		}
 		c.f = f
-	case classBool:
+	case ClassBool:
 		switch v.Text {
 		case "true":
 			c.rat = big.NewRat(1, 1)
@@ -105,7 +108,7 @@ func parseCell(v Value, typ string) (cell, error) {
 		default:
 			return c, fmt.Errorf("%q is not a boolean", v.Text)
 		}
-	case classTime:
+	case ClassTime:
 		t, err := parseTime(v.Text)
 		if err != nil {
 			return c, err
@@ -125,11 +128,11 @@ func parseTime(s string) (int64, error) {
 }
 
 func (c cell) numeric() bool {
-	return c.class == classExact || c.class == classFloat || c.class == classBool
+	return c.class == ClassExact || c.class == ClassFloat || c.class == ClassBool
 }
 
 func (c cell) float() float64 {
-	if c.class == classFloat {
+	if c.class == ClassFloat {
 		return c.f
 	}
 	f, _ := c.rat.Float64()
@@ -143,7 +146,7 @@ func equal(a, b cell) bool {
 	}
 	switch {
 	case a.numeric() && b.numeric():
-		if a.class != classFloat && b.class != classFloat {
+		if a.class != ClassFloat && b.class != ClassFloat {
 			return a.rat.Cmp(b.rat) == 0
 		}
 		x, y := a.float(), b.float()
@@ -153,20 +156,20 @@ func equal(a, b cell) bool {
 		d := math.Abs(x - y)
 		tol := max(1e-12, 1e-9*max(math.Abs(x), math.Abs(y)))
 		for _, c := range []cell{a, b} {
-			if c.class == classExact && c.scale >= 0 {
+			if c.class == ClassExact && c.scale >= 0 {
 				tol = max(tol, 0.5*math.Pow10(-c.scale)*(1+1e-9)+1e-12)
 			}
 		}
 		return d <= tol
-	case a.class == classTime && b.class == classTime:
+	case a.class == ClassTime && b.class == ClassTime:
 		return a.t == b.t
 	}
 	return a.text == b.text
 }
 
 // approximate reports whether values of a column compare with a tolerance.
-func approximate(a, b class) bool {
-	return a == classFloat || b == classFloat
+func approximate(a, b Class) bool {
+	return a == ClassFloat || b == ClassFloat
 }
 
 // key is a value's sort key for matching unordered rows: equal exact values
@@ -175,9 +178,9 @@ func key(c cell) string {
 	switch {
 	case c.null:
 		return ""
-	case c.numeric() && c.class != classFloat:
+	case c.numeric() && c.class != ClassFloat:
 		return "n" + c.rat.RatString()
-	case c.class == classTime:
+	case c.class == ClassTime:
 		return "t" + strconv.FormatInt(c.t, 10)
 	}
 	return "s" + c.text
@@ -204,8 +207,8 @@ func Compare(want, got *Result, ordered bool) error {
 	if !ordered {
 		approx := make([]bool, len(want.Columns))
 		for i := range approx {
-			wc, _ := typeClass(want.Columns[i].Type)
-			gc, _ := typeClass(got.Columns[i].Type)
+			wc, _ := TypeClass(want.Columns[i].Type)
+			gc, _ := TypeClass(got.Columns[i].Type)
 			approx[i] = approximate(wc, gc)
 		}
 		sortRows(w, approx)

@@ -6,8 +6,6 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
-	"strconv"
-	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -15,45 +13,6 @@ import (
 
 	"github.com/hopsql/hopsql/planner/plantest"
 )
-
-// class is how plantest treats a value of a type (its typeClass).
-type class int
-
-const (
-	classText class = iota
-	classExact
-	classFloat
-	classBool
-	classTime
-)
-
-// classify returns the class of a DuckDB type name and, for a DECIMAL, its
-// scale (-1 otherwise), as plantest does.
-func classify(typ string) (class, int) {
-	u := strings.ToUpper(strings.TrimSpace(typ))
-	switch {
-	case strings.HasPrefix(u, "DECIMAL"):
-		scale := 0
-		if i, j := strings.IndexByte(u, ','), strings.IndexByte(u, ')'); i > 0 && j > i {
-			if s, err := strconv.Atoi(strings.TrimSpace(u[i+1 : j])); err == nil {
-				scale = s
-			}
-		}
-		return classExact, scale
-	case u == "DOUBLE" || u == "FLOAT" || u == "REAL":
-		return classFloat, -1
-	case u == "BOOLEAN":
-		return classBool, -1
-	case u == "DATE" || strings.HasPrefix(u, "TIMESTAMP"):
-		return classTime, -1
-	}
-	switch u {
-	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-		"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT":
-		return classExact, -1
-	}
-	return classText, -1
-}
 
 // mode is how one column of two answers is compared.
 type mode int
@@ -77,16 +36,18 @@ type column struct {
 func plan(want, got []plantest.Column) []column {
 	cols := make([]column, len(want))
 	for j := range want {
-		wc, ws := classify(want[j].Type)
-		gc, gs := classify(got[j].Type)
-		numeric := func(c class) bool { return c == classExact || c == classFloat || c == classBool }
+		wc, ws := plantest.TypeClass(want[j].Type)
+		gc, gs := plantest.TypeClass(got[j].Type)
+		numeric := func(c plantest.Class) bool {
+			return c == plantest.ClassExact || c == plantest.ClassFloat || c == plantest.ClassBool
+		}
 		c := column{scales: [2]int{ws, gs}}
 		switch {
-		case numeric(wc) && numeric(gc) && (wc == classFloat || gc == classFloat):
+		case numeric(wc) && numeric(gc) && (wc == plantest.ClassFloat || gc == plantest.ClassFloat):
 			c.mode = modeApprox
 		case numeric(wc) && numeric(gc):
 			c.mode = modeExact
-		case wc == classTime && gc == classTime:
+		case wc == plantest.ClassTime && gc == plantest.ClassTime:
 			c.mode = modeTime
 		default:
 			c.mode = modeText
