@@ -101,6 +101,17 @@ func sameExpr(a, b Expr) bool {
 	return a.String() == b.String() && arrow.TypeEqual(a.Type(), b.Type())
 }
 
+// containsExpr reports whether es holds an expression that computes what e
+// does.
+func containsExpr(es []Expr, e Expr) bool {
+	for _, x := range es {
+		if sameExpr(x, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // boundQuery is a bound query: its plan and output columns.
 type boundQuery struct {
 	node Node

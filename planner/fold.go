@@ -157,17 +157,9 @@ func factorOr(l *Logic) Expr {
 	for _, c := range branches[0] {
 		inAll := true
 		for _, br := range branches[1:] {
-			found := false
-			for _, d := range br {
-				found = found || sameExpr(c, d)
-			}
-			inAll = inAll && found
+			inAll = inAll && containsExpr(br, c)
 		}
-		dup := false
-		for _, k := range common {
-			dup = dup || sameExpr(k, c)
-		}
-		if inAll && !dup {
+		if inAll && !containsExpr(common, c) {
 			common = append(common, c)
 		}
 	}
@@ -178,11 +170,7 @@ func factorOr(l *Logic) Expr {
 	for _, br := range branches {
 		var left []Expr
 		for _, d := range br {
-			isCommon := false
-			for _, c := range common {
-				isCommon = isCommon || sameExpr(c, d)
-			}
-			if !isCommon {
+			if !containsExpr(common, d) {
 				left = append(left, d)
 			}
 		}

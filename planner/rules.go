@@ -69,11 +69,7 @@ func pushDown(n Node, preds []Expr) (Node, error) {
 		return pushIntoJoin(n, preds)
 	case *ScanNode:
 		for _, p := range preds {
-			dup := false
-			for _, f := range n.Filters {
-				dup = dup || sameExpr(f, p)
-			}
-			if !dup {
+			if !containsExpr(n.Filters, p) {
 				n.Filters = append(n.Filters, p)
 			}
 		}
@@ -232,11 +228,7 @@ func equiKey(p Expr, lcols, rcols map[int]bool) (JoinKey, bool) {
 func filterAbove(n Node, preds []Expr) Node {
 	var kept []Expr
 	for _, p := range preds {
-		dup := false
-		for _, k := range kept {
-			dup = dup || sameExpr(k, p)
-		}
-		if !dup {
+		if !containsExpr(kept, p) {
 			kept = append(kept, p)
 		}
 	}
