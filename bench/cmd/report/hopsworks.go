@@ -109,7 +109,7 @@ func (h *Hopsworks) measureScan(ctx context.Context, dsn string, runs int) error
 		times = append(times, t)
 	}
 	h.Hopsql = sec(median(times))
-	read, stop, err := bareRoundTrip(schema, recs)
+	read, stop, err := hopsworkstest.BareFlight(schema, recs)
 	if err != nil {
 		return err
 	}

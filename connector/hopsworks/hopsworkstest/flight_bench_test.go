@@ -211,31 +211,6 @@ func releaseCount(b *testing.B, recs []arrow.Record, rows int64) {
 	}
 }
 
-// bareFlight is a Flight server that streams the same records for any
-// descriptor: the floor of a Flight read's cost.
-type bareFlight struct {
-	flight.BaseFlightServer
-	schema *arrow.Schema
-	recs   []arrow.Record
-}
-
-func (f *bareFlight) GetFlightInfo(context.Context, *flight.FlightDescriptor) (*flight.FlightInfo, error) {
-	return &flight.FlightInfo{
-		Schema:   flight.SerializeSchema(f.schema, memory.DefaultAllocator),
-		Endpoint: []*flight.FlightEndpoint{{Ticket: &flight.Ticket{Ticket: []byte("all")}}},
-	}, nil
-}
-
-func (f *bareFlight) DoGet(_ *flight.Ticket, stream flight.FlightService_DoGetServer) error {
-	w := flight.NewRecordWriter(stream, ipc.WithSchema(f.schema))
-	for _, r := range f.recs {
-		if err := w.Write(r); err != nil {
-			return err
-		}
-	}
-	return w.Close()
-}
-
 // startBareFlight serves recs over mutual TLS with a certificate from s's
 // CA, as the test server's Flight service does, and returns its address.
 func startBareFlight(b *testing.B, s *Server, schema *arrow.Schema, recs []arrow.Record) string {

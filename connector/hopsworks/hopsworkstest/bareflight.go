@@ -1,6 +1,4 @@
-//go:build duckdb && duckdb_arrow
-
-package main
+package hopsworkstest
 
 import (
 	"context"
@@ -24,11 +22,19 @@ import (
 )
 
 // bareFlight is a Flight server that streams the same records for any
-// ticket: the floor of a Flight read's cost.
+// descriptor and ticket: the floor of a Flight read's cost.
 type bareFlight struct {
 	flight.BaseFlightServer
 	schema *arrow.Schema
 	recs   []arrow.Record
+}
+
+// GetFlightInfo points any descriptor at the one stream.
+func (f *bareFlight) GetFlightInfo(context.Context, *flight.FlightDescriptor) (*flight.FlightInfo, error) {
+	return &flight.FlightInfo{
+		Schema:   flight.SerializeSchema(f.schema, memory.DefaultAllocator),
+		Endpoint: []*flight.FlightEndpoint{{Ticket: &flight.Ticket{Ticket: []byte("all")}}},
+	}, nil
 }
 
 // DoGet streams the records.
@@ -42,10 +48,13 @@ func (f *bareFlight) DoGet(_ *flight.Ticket, stream flight.FlightService_DoGetSe
 	return w.Close()
 }
 
-// bareRoundTrip serves recs over TLS (a throw-away self-signed certificate)
-// on 127.0.0.1 and returns a function that reads them all back once, giving
-// the rows read, and a function that stops the server.
-func bareRoundTrip(schema *arrow.Schema, recs []arrow.Record) (read func(context.Context) (int64, error), stop func(), err error) {
+// BareFlight serves recs over TLS (a throw-away self-signed certificate)
+// on 127.0.0.1 from a bare Arrow Flight server, which streams them for any
+// ticket, and returns a function that reads them all back once with a bare
+// flight.Client, giving the rows read, and a function that stops the
+// server. It is the floor a Flight read through the test server is
+// measured against (bench/cmd/report, BenchmarkFlightRead).
+func BareFlight(schema *arrow.Schema, recs []arrow.Record) (read func(context.Context) (int64, error), stop func(), err error) {
 	cert, pool, err := selfSigned()
 	if err != nil {
 		return nil, nil, err
@@ -100,7 +109,7 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "bench"},
+		Subject:      pkix.Name{CommonName: "hopsworkstest bare flight"},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
