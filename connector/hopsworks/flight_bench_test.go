@@ -87,32 +87,44 @@ func BenchmarkFlightRead(b *testing.B) {
 	defer stop()
 
 	b.Run(fmt.Sprintf("driver/rows=%d", rows), func(b *testing.B) {
-		defer reportCPU(b, processCPU())
-		for i := 0; i < b.N; i++ {
-			rr, err := driver.QueryArrow(ctx, conn, query)
-			require.NoError(b, err)
-			n := int64(0)
-			for rr.Next() {
-				n += rr.Record().NumRows()
-			}
-			require.NoError(b, rr.Err())
-			rr.Release()
-			require.Equal(b, rows, n)
-		}
-		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		benchReads(b, rows, queryRows(conn, query))
 	})
 	b.Run(fmt.Sprintf("local/rows=%d", rows), func(b *testing.B) {
 		benchLocal(b, dir, query, rows)
 	})
 	b.Run(fmt.Sprintf("bare/rows=%d", rows), func(b *testing.B) {
-		defer reportCPU(b, processCPU())
-		for i := 0; i < b.N; i++ {
-			n, err := read(ctx)
-			require.NoError(b, err)
-			require.Equal(b, rows, n)
-		}
-		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		benchReads(b, rows, read)
 	})
+}
+
+// benchReads times b.N calls of read, each of which must read rows rows,
+// and reports rows/s and the CPU time per read.
+func benchReads(b *testing.B, rows int64, read func(context.Context) (int64, error)) {
+	ctx := context.Background()
+	defer reportCPU(b, processCPU())
+	for i := 0; i < b.N; i++ {
+		n, err := read(ctx)
+		require.NoError(b, err)
+		require.Equal(b, rows, n)
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// queryRows returns a read that runs query through the driver's Arrow API
+// on conn and counts the rows of its batches.
+func queryRows(conn *sql.Conn, query string) func(context.Context) (int64, error) {
+	return func(ctx context.Context) (int64, error) {
+		rr, err := driver.QueryArrow(ctx, conn, query)
+		if err != nil {
+			return 0, err
+		}
+		defer rr.Release()
+		var n int64
+		for rr.Next() {
+			n += rr.Record().NumRows()
+		}
+		return n, rr.Err()
+	}
 }
 
 // benchLocal runs query over the embedded store in dir through the driver
@@ -129,19 +141,7 @@ func benchLocal(b *testing.B, dir, query string, rows int64) {
 	require.NoError(b, err)
 	defer conn.Close()
 	b.ResetTimer()
-	defer reportCPU(b, processCPU())
-	for i := 0; i < b.N; i++ {
-		rr, err := driver.QueryArrow(ctx, conn, query)
-		require.NoError(b, err)
-		n := int64(0)
-		for rr.Next() {
-			n += rr.Record().NumRows()
-		}
-		require.NoError(b, rr.Err())
-		rr.Release()
-		require.Equal(b, rows, n)
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchReads(b, rows, queryRows(conn, query))
 }
 
 // reportCPU reports the process's CPU time per operation since start, in
