@@ -22,27 +22,9 @@ const aggFilterRatio = 10
 
 // filterAggregateInputs applies the rewrite throughout n.
 func filterAggregateInputs(n Node) Node {
-	switch n := n.(type) {
-	case *FilterNode:
-		n.Input = filterAggregateInputs(n.Input)
-	case *ProjectNode:
-		n.Input = filterAggregateInputs(n.Input)
-	case *AggregateNode:
-		n.Input = filterAggregateInputs(n.Input)
-	case *SortNode:
-		n.Input = filterAggregateInputs(n.Input)
-	case *LimitNode:
-		n.Input = filterAggregateInputs(n.Input)
-	case *SingleRowNode:
-		n.Input = filterAggregateInputs(n.Input)
-	case *UnionNode:
-		for i := range n.Sides {
-			n.Sides[i] = filterAggregateInputs(n.Sides[i])
-		}
-	case *JoinNode:
-		n.Left = filterAggregateInputs(n.Left)
-		n.Right = filterAggregateInputs(n.Right)
-		filterJoinedAggregate(n)
+	mapInputs(n, filterAggregateInputs)
+	if j, ok := n.(*JoinNode); ok {
+		filterJoinedAggregate(j)
 	}
 	return n
 }
@@ -52,7 +34,7 @@ func filterAggregateInputs(n Node) Node {
 // the other side has, when that side has a part much smaller than the
 // aggregate's input that yields all its keys.
 func filterJoinedAggregate(n *JoinNode) {
-	if len(n.Keys) == 0 {
+	if len(n.Keys) == 0 || (n.Kind != JoinInner && n.Kind != JoinLeft && n.Kind != JoinSemi) {
 		return
 	}
 	type side struct {
@@ -63,9 +45,6 @@ func filterJoinedAggregate(n *JoinNode) {
 	sides := []side{{&n.Right, n.Left, func(k JoinKey) (Expr, Expr) { return k.R, k.L }}}
 	if n.Kind == JoinInner {
 		sides = append(sides, side{&n.Left, n.Right, func(k JoinKey) (Expr, Expr) { return k.L, k.R }})
-	}
-	if n.Kind != JoinInner && n.Kind != JoinLeft && n.Kind != JoinSemi {
-		return
 	}
 	for _, s := range sides {
 		agg, groupCol := groupedBelow(*s.agg)

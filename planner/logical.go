@@ -211,6 +211,31 @@ func (n *ValuesNode) Inputs() []Node    { return nil }
 func (n *RemoteJoinNode) Columns() []*Column { return n.Cols }
 func (n *RemoteJoinNode) Inputs() []Node     { return nil }
 
+// mapInputs replaces each input of n by fn of it.
+func mapInputs(n Node, fn func(Node) Node) {
+	switch n := n.(type) {
+	case *FilterNode:
+		n.Input = fn(n.Input)
+	case *ProjectNode:
+		n.Input = fn(n.Input)
+	case *AggregateNode:
+		n.Input = fn(n.Input)
+	case *SortNode:
+		n.Input = fn(n.Input)
+	case *LimitNode:
+		n.Input = fn(n.Input)
+	case *SingleRowNode:
+		n.Input = fn(n.Input)
+	case *UnionNode:
+		for i := range n.Sides {
+			n.Sides[i] = fn(n.Sides[i])
+		}
+	case *JoinNode:
+		n.Left = fn(n.Left)
+		n.Right = fn(n.Right)
+	}
+}
+
 // idSet returns the IDs of cols.
 func idSet(cols []*Column) map[int]bool {
 	s := make(map[int]bool, len(cols))

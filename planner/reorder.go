@@ -32,27 +32,7 @@ func reorderJoins(n Node) Node {
 		}
 		return rebuild(connectedOrder(leaves, preds), preds)
 	}
-	switch n := n.(type) {
-	case *FilterNode:
-		n.Input = reorderJoins(n.Input)
-	case *ProjectNode:
-		n.Input = reorderJoins(n.Input)
-	case *AggregateNode:
-		n.Input = reorderJoins(n.Input)
-	case *SortNode:
-		n.Input = reorderJoins(n.Input)
-	case *LimitNode:
-		n.Input = reorderJoins(n.Input)
-	case *SingleRowNode:
-		n.Input = reorderJoins(n.Input)
-	case *UnionNode:
-		for i := range n.Sides {
-			n.Sides[i] = reorderJoins(n.Sides[i])
-		}
-	case *JoinNode:
-		n.Left = reorderJoins(n.Left)
-		n.Right = reorderJoins(n.Right)
-	}
+	mapInputs(n, reorderJoins)
 	return n
 }
 
@@ -185,27 +165,7 @@ func reorderByEstimates(n Node) Node {
 		}
 		return rebuild(greedyOrder(leaves, preds), preds)
 	}
-	switch n := n.(type) {
-	case *FilterNode:
-		n.Input = reorderByEstimates(n.Input)
-	case *ProjectNode:
-		n.Input = reorderByEstimates(n.Input)
-	case *AggregateNode:
-		n.Input = reorderByEstimates(n.Input)
-	case *SortNode:
-		n.Input = reorderByEstimates(n.Input)
-	case *LimitNode:
-		n.Input = reorderByEstimates(n.Input)
-	case *SingleRowNode:
-		n.Input = reorderByEstimates(n.Input)
-	case *UnionNode:
-		for i := range n.Sides {
-			n.Sides[i] = reorderByEstimates(n.Sides[i])
-		}
-	case *JoinNode:
-		n.Left = reorderByEstimates(n.Left)
-		n.Right = reorderByEstimates(n.Right)
-	}
+	mapInputs(n, reorderByEstimates)
 	return n
 }
 

@@ -16,29 +16,9 @@ package planner
 // sinkSemiJoins moves every semi and anti join of n that can and should
 // filter an input of the inner join below it into that input.
 func sinkSemiJoins(n Node) Node {
-	switch n := n.(type) {
-	case *FilterNode:
-		n.Input = sinkSemiJoins(n.Input)
-	case *ProjectNode:
-		n.Input = sinkSemiJoins(n.Input)
-	case *AggregateNode:
-		n.Input = sinkSemiJoins(n.Input)
-	case *SortNode:
-		n.Input = sinkSemiJoins(n.Input)
-	case *LimitNode:
-		n.Input = sinkSemiJoins(n.Input)
-	case *SingleRowNode:
-		n.Input = sinkSemiJoins(n.Input)
-	case *UnionNode:
-		for i := range n.Sides {
-			n.Sides[i] = sinkSemiJoins(n.Sides[i])
-		}
-	case *JoinNode:
-		n.Left = sinkSemiJoins(n.Left)
-		n.Right = sinkSemiJoins(n.Right)
-		if n.Kind == JoinSemi || n.Kind == JoinAnti {
-			return sinkSemiJoin(n)
-		}
+	mapInputs(n, sinkSemiJoins)
+	if j, ok := n.(*JoinNode); ok && (j.Kind == JoinSemi || j.Kind == JoinAnti) {
+		return sinkSemiJoin(j)
 	}
 	return n
 }
